@@ -84,7 +84,7 @@ def build_ladder(toys: list[Toy], earned_mm: float | None, policy: Policy) -> La
             upper.diameter_mm,
             fill_sizes(lower.diameter_mm, upper.diameter_mm, policy),
         )
-        for lower, upper in zip(rungs, rungs[1:], strict=False)
+        for lower, upper in pairwise(rungs)
         if upper.diameter_mm > policy.max_next_mm(lower.diameter_mm)
     )
 
