@@ -101,6 +101,19 @@ def earliest_advance_day(state: TrainingState, policy: Policy, tz: ZoneInfo) -> 
     return local_day(state.streak[0].started_at, tz) + timedelta(days=policy.min_days_at_size - 1)
 
 
+def needs_doctor(
+    pain: int, sharp: bool, bleeding: Bleeding, colour: BloodColour | None, policy: Policy
+) -> bool:
+    """Whether a session's facts call for a medical hold (DOMAIN rule 5)."""
+    bled = bleeding is not Bleeding.NONE
+    return (
+        bleeding is Bleeding.LASTING
+        or (bled and colour is BloodColour.DARK)
+        or pain >= policy.acute_pain
+        or (sharp and bled)
+    )
+
+
 def medical_triggers(s: Session, policy: Policy) -> list[Trigger]:
     """Return the see-a-doctor triggers of session `s` (DOMAIN rule 5, medical hold)."""
     found = []

@@ -17,7 +17,7 @@ MM_PER_UNIT = {"mm": 1.0, "cm": 10.0, "in": 25.4, '"': 25.4, "inch": 25.4, "inch
 MAX_DIAMETER_MM = 200.0
 MAX_LENGTH_MM = 1000.0
 
-_SIZE = re.compile(r"^\s*(?P<num>\d+(?:[.,]\d+)?|[.,]\d+)\s*(?P<unit>[a-zA-Z\"]*)\s*$")
+_SIZE = re.compile(r"^\s*(?P<num>[-+]?\d+(?:[.,]\d+)?|[.,]\d+)\s*(?P<unit>[a-zA-Z\"]*)\s*$")
 _DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)\s*(h|m|min|s)", re.IGNORECASE)
 
 

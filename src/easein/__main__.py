@@ -1,0 +1,3 @@
+from easein.cli.main import main
+
+main()

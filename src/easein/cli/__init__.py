@@ -1,0 +1,1 @@
+"""The `easein` command line (Typer). Thin: parse, call one service, present."""

@@ -1,0 +1,265 @@
+"""Export, import and deleting everything.
+
+The JSON export is lossless and stable: records are listed in the order they
+were made and refer to each other by position (`toy-1`), not by database id,
+so export -> import into an empty database -> export gives the same document.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session as DbSession
+
+from easein.domain.errors import Conflict, InvalidInput
+from easein.services.app import App
+from easein.services.profile import Profile, create_person
+from easein.services.state import rebuild_state
+from easein.store.codec import Context
+from easein.store.models import (
+    AcknowledgementRow,
+    ConditionRow,
+    Person,
+    PlanRow,
+    SessionRow,
+    ToyRow,
+)
+from easein.store.records import session_from_row, toy_from_row
+
+FORMAT = "easein-export"
+VERSION = 1
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _rows(db: DbSession, model: Any, person_id: int) -> list[Any]:
+    return list(db.scalars(select(model).where(model.person_id == person_id).order_by(model.id)))
+
+
+def export_document(app: App, profile: Profile) -> dict[str, Any]:
+    """Return everything of this person as one JSON-ready document."""
+    with app.db.reading() as db:
+        person = db.get(Person, profile.person_id)
+        assert person is not None
+        ctx = app.codec
+        toys = _rows(db, ToyRow, person.id)
+        refs = {row.id: f"toy-{n}" for n, row in enumerate(toys, start=1)}
+        doc: dict[str, Any] = {
+            "format": FORMAT,
+            "version": VERSION,
+            "profile": {
+                "timezone": person.timezone,
+                "units": person.units,
+                "created_at": _iso(person.created_at),
+                "adult_confirmed_at": _iso(person.adult_confirmed_at),
+            },
+            "toys": [
+                {
+                    "ref": refs[row.id],
+                    "created_at": _iso(row.created_at),
+                    "retired_at": _iso(row.retired_at),
+                    **ctx.decode(row.payload, Context("toys", person.id)),
+                }
+                for row in toys
+            ],
+            "sessions": [],
+            "conditions": [
+                {
+                    "since": _iso(row.since),
+                    "cleared_at": _iso(row.cleared_at),
+                    **ctx.decode(row.payload, Context("conditions", person.id)),
+                }
+                for row in _rows(db, ConditionRow, person.id)
+            ],
+            "acknowledgements": [
+                {
+                    "kind": row.kind,
+                    "at": _iso(row.at),
+                    **ctx.decode(row.payload, Context("acknowledgements", person.id)),
+                }
+                for row in _rows(db, AcknowledgementRow, person.id)
+            ],
+            "plans": [
+                {
+                    "created_at": _iso(row.created_at),
+                    **ctx.decode(row.payload, Context("plans", person.id)),
+                }
+                for row in _rows(db, PlanRow, person.id)
+            ],
+        }
+        for row in _rows(db, SessionRow, person.id):
+            data = ctx.decode(row.payload, Context("sessions", person.id))
+            data["items"] = [refs[i] for i in data["items"]]
+            data["reached"] = refs[data["reached"]]
+            doc["sessions"].append(
+                {
+                    "kind": row.kind,
+                    "started_at": _iso(row.started_at),
+                    "duration_s": row.duration_s,
+                    "recorded_at": _iso(row.recorded_at),
+                    **data,
+                }
+            )
+    return doc
+
+
+CSV_COLUMNS = (
+    "id", "started_at", "kind", "duration_min", "items", "reached", "reached_mm", "pain",
+    "sharp", "comfort", "pleasure", "bleeding", "colour", "outcome", "lube", "relubed",
+    "warm_up", "breath_phase", "sensations", "orgasm", "mess", "notes",
+)  # fmt: skip
+
+
+def export_sessions_csv(app: App, profile: Profile) -> str:
+    """Return the sessions as CSV for spreadsheets (times in the person's time zone)."""
+    with app.db.reading() as db:
+        toys = [toy_from_row(r, app.codec) for r in _rows(db, ToyRow, profile.person_id)]
+        rows = _rows(db, SessionRow, profile.person_id)
+        sessions = [session_from_row(r, app.codec) for r in rows]
+    names = {t.id: t.name for t in toys}
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    tz = profile.tz
+
+    def cell(value: object) -> object:
+        return "" if value is None else value
+
+    for s in sorted(sessions, key=lambda s: (s.started_at, s.id)):
+        writer.writerow(
+            [
+                s.id,
+                s.started_at.astimezone(tz).isoformat(timespec="minutes"),
+                s.kind.value,
+                round(s.duration.total_seconds() / 60, 1),
+                ";".join(names.get(i, "?") for i in s.item_ids),
+                names.get(s.reached_item_id, "?"),
+                s.reached_mm,
+                s.pain,
+                s.sharp,
+                cell(s.comfort),
+                cell(s.pleasure),
+                s.bleeding.value,
+                cell(s.colour.value if s.colour else None),
+                s.outcome.value,
+                s.lube,
+                cell(s.relubed),
+                cell(s.warm_up),
+                cell(s.breath_phase.value if s.breath_phase else None),
+                ";".join(sorted(x.value for x in s.sensations)),
+                cell(s.orgasm),
+                cell(s.mess),
+                s.notes,
+            ]
+        )
+    return out.getvalue()
+
+
+def has_records(db: DbSession, person_id: int) -> bool:
+    for model in (ToyRow, SessionRow, ConditionRow, AcknowledgementRow, PlanRow):
+        if db.scalar(select(model.id).where(model.person_id == person_id).limit(1)) is not None:
+            return True
+    return False
+
+
+def import_document(app: App, raw: Any) -> Profile:
+    """Load an export into this database, which must hold no records yet. All or nothing."""
+    from easein.services.import_schema import parse_document
+
+    doc = parse_document(raw)
+    with app.db.writing() as db:
+        person = db.scalars(select(Person).order_by(Person.id).limit(1)).first()
+        if person is not None and has_records(db, person.id):
+            raise Conflict(
+                "this database already holds records; import needs an empty one "
+                "(use another --db, or `easein delete-everything` first)",
+                field="file",
+            )
+        if person is None:
+            person = create_person(
+                db, app, adult=True, timezone=doc.profile.timezone, units=doc.profile.units
+            )
+        person.timezone = doc.profile.timezone
+        person.units = doc.profile.units
+        person.created_at = doc.profile.created_at
+        person.adult_confirmed_at = doc.profile.adult_confirmed_at
+        pid = person.id
+        codec = app.codec
+        ids: dict[str, int] = {}
+        for toy in doc.toys:
+            row = ToyRow(
+                person_id=pid,
+                created_at=toy.created_at,
+                retired_at=toy.retired_at,
+                payload=codec.encode(toy.payload(), Context("toys", pid)),
+            )
+            db.add(row)
+            db.flush()
+            ids[toy.ref] = row.id
+        for s in doc.sessions:
+            db.add(
+                SessionRow(
+                    person_id=pid,
+                    kind=s.kind,
+                    started_at=s.started_at,
+                    duration_s=s.duration_s,
+                    recorded_at=s.recorded_at,
+                    payload=codec.encode(s.payload(ids), Context("sessions", pid)),
+                )
+            )
+        for c in doc.conditions:
+            db.add(
+                ConditionRow(
+                    person_id=pid,
+                    since=c.since,
+                    cleared_at=c.cleared_at,
+                    payload=codec.encode(c.payload(), Context("conditions", pid)),
+                )
+            )
+        for a in doc.acknowledgements:
+            db.add(
+                AcknowledgementRow(
+                    person_id=pid,
+                    kind=a.kind,
+                    at=a.at,
+                    payload=codec.encode(a.payload(), Context("acknowledgements", pid)),
+                )
+            )
+        for p in doc.plans:
+            db.add(
+                PlanRow(
+                    person_id=pid,
+                    created_at=p.created_at,
+                    payload=codec.encode(p.payload(), Context("plans", pid)),
+                )
+            )
+        db.flush()
+        profile = Profile(pid, person.timezone, doc.profile.units_enum)
+        rebuild_state(db, app, profile)
+    return profile
+
+
+def delete_everything(app: App, profile: Profile, *, confirmed: bool) -> None:
+    """Delete the profile and every record of it; on SQLite, also scrub freed pages."""
+    if not confirmed:
+        raise InvalidInput(
+            "nothing deleted: confirm by typing DELETE (or pass --yes)",
+            field="confirm",
+            code="confirmation_required",
+        )
+    with app.db.writing() as db:
+        db.execute(delete(Person).where(Person.id == profile.person_id))
+    if app.db.is_sqlite:
+        # Deleted rows linger in free pages and the WAL until overwritten.
+        raw = app.db.engine.raw_connection()
+        try:
+            raw.execute("VACUUM")  # the driver connection is in autocommit mode
+            raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            raw.close()

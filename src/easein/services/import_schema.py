@@ -1,0 +1,156 @@
+"""The schema of an export document, checked strictly before anything is written."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+
+from easein.domain.errors import InvalidInput
+from easein.domain.units import Units
+from easein.services.profile import parse_timezone
+
+Scale = Field(ge=0, le=10)
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class ProfileDoc(Strict):
+    timezone: str
+    units: Literal["mm", "in"]
+    created_at: AwareDatetime
+    adult_confirmed_at: AwareDatetime
+
+    @property
+    def units_enum(self) -> Units:
+        return Units(self.units)
+
+
+class ToyDoc(Strict):
+    ref: str
+    created_at: AwareDatetime
+    retired_at: AwareDatetime | None
+    name: str = Field(min_length=1, max_length=80)
+    kind: Literal[
+        "plug", "dildo", "dilator", "beads", "wand", "vibrator", "prostate_massager",
+        "finger", "fingers", "hand", "other",
+    ]  # fmt: skip
+    diameter_mm: float = Field(gt=0, le=200)
+    base: Literal["flared", "handle", "body", "none"]
+    length_mm: float | None = Field(default=None, gt=0, le=1000)
+    neck_mm: float | None = Field(default=None, gt=0, le=200)
+    material: str | None = None
+
+    def payload(self) -> dict[str, Any]:
+        return self.model_dump(exclude={"ref", "created_at", "retired_at"})
+
+
+class SessionDoc(Strict):
+    kind: Literal["stretch", "wear", "partnered"]
+    started_at: AwareDatetime
+    duration_s: int = Field(gt=0, le=86400)
+    recorded_at: AwareDatetime
+    items: list[str] = Field(min_length=1)
+    reached: str
+    reached_mm: float = Field(gt=0, le=200)
+    pain: int = Scale
+    sharp: bool
+    comfort: int | None = Scale
+    pleasure: int | None = Scale
+    bleeding: Literal["none", "spotting", "lasting"]
+    colour: Literal["bright", "dark"] | None
+    outcome: Literal["completed", "stopped", "failed"]
+    lube: bool
+    relubed: bool | None
+    warm_up: bool | None
+    breath_phase: Literal["inhale", "exhale"] | None
+    sensations: list[
+        Literal[
+            "stretch", "burning", "tension", "cramping", "pressure", "urge_to_expel", "fullness"
+        ]
+    ]
+    orgasm: bool | None
+    mess: bool | None
+    notes: str = Field(max_length=10_000)
+
+    def payload(self, ids: dict[str, int]) -> dict[str, Any]:
+        data = self.model_dump(exclude={"kind", "started_at", "duration_s", "recorded_at"})
+        data["items"] = [ids[r] for r in self.items]
+        data["reached"] = ids[self.reached]
+        return data
+
+
+class ConditionDoc(Strict):
+    since: AwareDatetime
+    cleared_at: AwareDatetime | None
+    kind: Literal["haemorrhoids", "constipation", "diarrhoea", "other"]
+    note: str = Field(max_length=1000)
+
+    def payload(self) -> dict[str, Any]:
+        return {"kind": self.kind, "note": self.note}
+
+
+class AcknowledgementDoc(Strict):
+    kind: Literal["medical_clearance"]
+    at: AwareDatetime
+    statement: str = Field(max_length=2000)
+
+    def payload(self) -> dict[str, Any]:
+        return {"statement": self.statement}
+
+
+class PlanDoc(Strict):
+    model_config = ConfigDict(extra="allow", strict=True, frozen=True)
+    created_at: AwareDatetime
+
+    def payload(self) -> dict[str, Any]:
+        return self.model_dump(exclude={"created_at"})
+
+
+class Document(Strict):
+    format: Literal["easein-export"]
+    version: Literal[1]
+    profile: ProfileDoc
+    toys: list[ToyDoc]
+    sessions: list[SessionDoc]
+    conditions: list[ConditionDoc]
+    acknowledgements: list[AcknowledgementDoc]
+    plans: list[PlanDoc]
+
+
+def _where(loc: tuple[int | str, ...]) -> str:
+    return ".".join(str(part) for part in loc)
+
+
+def parse_document(raw: Any) -> Document:
+    """Return the validated document, or raise naming the first wrong field and the rule."""
+    try:
+        # JSON has no datetime type: validate in JSON mode so ISO strings are accepted.
+        import orjson
+
+        doc = Document.model_validate_json(orjson.dumps(raw))
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = _where(first["loc"]) or "document"
+        raise InvalidInput(
+            f"import: {where}: {first['msg']} ({len(error.errors())} problem(s) in all)",
+            field=where,
+            code="invalid_document",
+        ) from None
+    parse_timezone(doc.profile.timezone)
+    refs = {t.ref for t in doc.toys}
+    if len(refs) != len(doc.toys):
+        raise InvalidInput("import: toys: two toys share a ref", field="toys")
+    for n, s in enumerate(doc.sessions):
+        for ref in (*s.items, s.reached):
+            if ref not in refs:
+                raise InvalidInput(
+                    f"import: sessions.{n}: unknown item ref {ref!r}", field=f"sessions.{n}"
+                )
+        if s.reached not in s.items:
+            raise InvalidInput(
+                f"import: sessions.{n}: reached must be one of its items", field=f"sessions.{n}"
+            )
+    return doc

@@ -1,0 +1,116 @@
+"""Keeping the folded training state in step with the log, inside the caller's transaction."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session as DbSession
+
+from easein.domain.sessions import Session
+from easein.domain.training import TrainingState, apply_session, replay
+from easein.services.app import App
+from easein.services.profile import Profile
+from easein.store.codec import Context
+from easein.store.models import AcknowledgementRow, SessionRow, TrainingStateRow
+from easein.store.records import session_from_row, training_from_payload, training_payload
+
+MEDICAL_CLEARANCE = "medical_clearance"
+
+
+def policy_key(app: App, profile: Profile) -> str:
+    """Return what the fold depends on besides the log: thresholds and time zone."""
+    values = ",".join(f"{k}={v}" for k, v in sorted(app.policy.as_dict().items()))
+    return f"{values};tz={profile.timezone}"
+
+
+def _context(profile: Profile) -> Context:
+    return Context("training_states", profile.person_id)
+
+
+def stored_state(
+    db: DbSession, app: App, profile: Profile, *, for_update: bool = False
+) -> TrainingState | None:
+    """Return the stored folded state, or None if missing or made under other thresholds."""
+    query = select(TrainingStateRow).where(TrainingStateRow.person_id == profile.person_id)
+    if for_update:
+        query = query.with_for_update()
+    row = db.scalars(query).first()
+    if row is None or row.policy_key != policy_key(app, profile):
+        return None
+    return training_from_payload(app.codec.decode(row.payload, _context(profile)))
+
+
+def current_state(app: App, profile: Profile) -> TrainingState:
+    """Return the folded state; rebuild and store it first if it is missing or stale."""
+    with app.db.reading() as db:
+        state = stored_state(db, app, profile)
+    if state is not None:
+        return state
+    with app.db.writing() as db:
+        return rebuild_state(db, app, profile)
+
+
+def save_state(db: DbSession, app: App, profile: Profile, state: TrainingState) -> None:
+    row = db.get(TrainingStateRow, profile.person_id)
+    payload = app.codec.encode(training_payload(state), _context(profile))
+    if row is None:
+        db.add(
+            TrainingStateRow(
+                person_id=profile.person_id,
+                updated_at=app.now(),
+                policy_key=policy_key(app, profile),
+                payload=payload,
+            )
+        )
+    else:
+        row.updated_at = app.now()
+        row.policy_key = policy_key(app, profile)
+        row.payload = payload
+    db.flush()
+
+
+def clearance_times(db: DbSession, person_id: int) -> list[datetime]:
+    return list(
+        db.scalars(
+            select(AcknowledgementRow.at).where(
+                AcknowledgementRow.person_id == person_id,
+                AcknowledgementRow.kind == MEDICAL_CLEARANCE,
+            )
+        )
+    )
+
+
+def all_sessions(db: DbSession, app: App, person_id: int) -> list[Session]:
+    rows = db.scalars(
+        select(SessionRow)
+        .where(SessionRow.person_id == person_id)
+        .order_by(SessionRow.started_at, SessionRow.id)
+    )
+    return [session_from_row(row, app.codec) for row in rows]
+
+
+def rebuild_state(db: DbSession, app: App, profile: Profile) -> TrainingState:
+    """Replay the whole log into a fresh state and store it."""
+    state = replay(
+        all_sessions(db, app, profile.person_id),
+        clearance_times(db, profile.person_id),
+        app.policy,
+        profile.tz,
+    )
+    save_state(db, app, profile, state)
+    return state
+
+
+def add_session_to_state(
+    db: DbSession, app: App, profile: Profile, session: Session
+) -> TrainingState:
+    """Fold a newly stored session in: O(1) when it is the latest, else a replay."""
+    state = stored_state(db, app, profile, for_update=True)
+    if state is None or (
+        state.last_session_at is not None and session.started_at < state.last_session_at
+    ):
+        return rebuild_state(db, app, profile)
+    state = apply_session(state, session, app.policy, profile.tz)
+    save_state(db, app, profile, state)
+    return state

@@ -1,0 +1,219 @@
+"""Logging sessions, conditions and clearances; the status and the history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session as DbSession
+
+from easein.domain.errors import InvalidInput, NotFound
+from easein.domain.ladder import Ladder, build_ladder
+from easein.domain.progression import Recommendation, recommend
+from easein.domain.safety import Condition, ConditionKind, SafetyState, evaluate
+from easein.domain.sessions import Session, SessionKind, check_session
+from easein.domain.toys import Toy, check_usable
+from easein.domain.training import TrainingState
+from easein.services.app import App
+from easein.services.profile import Profile
+from easein.services.state import (
+    MEDICAL_CLEARANCE,
+    add_session_to_state,
+    current_state,
+    rebuild_state,
+)
+from easein.services.toys import find_toy, load_toys
+from easein.store.codec import Context
+from easein.store.models import AcknowledgementRow, ConditionRow, SessionRow
+from easein.store.records import condition_from_row, session_from_row, session_payload
+
+
+def log_session(app: App, profile: Profile, draft: Session, item_refs: list[str]) -> Session:
+    """Store a session whose items are named by `item_refs`; the largest counts as reached.
+
+    Every item must be usable anally (rule `toy.base_required`); all checks run
+    before anything is written, and the write is one transaction.
+    """
+    if not item_refs:
+        raise InvalidInput("name at least one item (--item NAME)", field="item", code="required")
+    with app.db.writing() as db:
+        toys = load_toys(db, app, profile.person_id)
+        items: list[Toy] = []
+        for ref in item_refs:
+            toy = check_usable(find_toy(toys, ref))
+            if toy not in items:
+                items.append(toy)
+        reached = max(items, key=lambda t: t.diameter_mm)
+        session = check_session(
+            replace(
+                draft,
+                item_ids=tuple(t.id for t in items),
+                reached_item_id=reached.id,
+                reached_mm=reached.diameter_mm,
+                recorded_at=app.now(),
+            ),
+            now=app.now(),
+        )
+        row = SessionRow(
+            person_id=profile.person_id,
+            kind=session.kind.value,
+            started_at=session.started_at,
+            duration_s=int(session.duration.total_seconds()),
+            recorded_at=app.now(),
+            payload=app.codec.encode(
+                session_payload(session), Context("sessions", profile.person_id)
+            ),
+        )
+        db.add(row)
+        db.flush()
+        session = replace(session, id=row.id)
+        add_session_to_state(db, app, profile, session)
+        return session
+
+
+def parse_condition_kind(text: str) -> ConditionKind:
+    aliases = {"hemorrhoids": "haemorrhoids", "diarrhea": "diarrhoea"}
+    key = text.strip().lower()
+    try:
+        return ConditionKind(aliases.get(key, key))
+    except ValueError:
+        allowed = ", ".join(k.value for k in ConditionKind)
+        raise InvalidInput(
+            f"unknown condition {text!r}: use one of {allowed}", field="condition"
+        ) from None
+
+
+def load_conditions(db: DbSession, app: App, person_id: int) -> list[Condition]:
+    rows = db.scalars(
+        select(ConditionRow).where(ConditionRow.person_id == person_id).order_by(ConditionRow.id)
+    )
+    return [condition_from_row(r, app.codec) for r in rows]
+
+
+def set_condition(app: App, profile: Profile, kind: ConditionKind, note: str = "") -> Condition:
+    """Record a condition that pauses training until it is cleared."""
+    if len(note) > 1000:
+        raise InvalidInput("note must be at most 1000 characters", field="note")
+    with app.db.writing() as db:
+        for c in load_conditions(db, app, profile.person_id):
+            if c.kind is kind and c.cleared_at is None:
+                raise InvalidInput(
+                    f"{kind.value} is already set (since {c.since:%Y-%m-%d}); "
+                    "clear it when it is better",
+                    field="condition",
+                    code="conflict",
+                )
+        row = ConditionRow(
+            person_id=profile.person_id,
+            since=app.now(),
+            payload=app.codec.encode(
+                {"kind": kind.value, "note": note.strip()}, Context("conditions", profile.person_id)
+            ),
+        )
+        db.add(row)
+        db.flush()
+        return condition_from_row(row, app.codec)
+
+
+def clear_condition(app: App, profile: Profile, kind: ConditionKind) -> Condition:
+    """Mark the active condition of this kind as better."""
+    with app.db.writing() as db:
+        for c in load_conditions(db, app, profile.person_id):
+            if c.kind is kind and c.cleared_at is None:
+                row = db.get(ConditionRow, c.id)
+                assert row is not None
+                row.cleared_at = app.now()
+                return replace(c, cleared_at=row.cleared_at)
+    raise NotFound(f"{kind.value} is not set", field="condition")
+
+
+def list_conditions(app: App, profile: Profile, *, active_only: bool = False) -> list[Condition]:
+    with app.db.reading() as db:
+        found = load_conditions(db, app, profile.person_id)
+    now = app.now()
+    return [c for c in found if not active_only or c.active_at(now)]
+
+
+def clear_medical_hold(
+    app: App, profile: Profile, *, confirmed: bool, statement: str
+) -> SafetyState:
+    """Record that the trainee saw a doctor or is otherwise sure; lifts a medical hold."""
+    if not confirmed:
+        raise InvalidInput(
+            "a medical hold lifts only with your explicit confirmation (--yes)",
+            field="confirm",
+            code="confirmation_required",
+        )
+    with app.db.writing() as db:
+        db.add(
+            AcknowledgementRow(
+                person_id=profile.person_id,
+                kind=MEDICAL_CLEARANCE,
+                at=app.now(),
+                payload=app.codec.encode(
+                    {"statement": statement}, Context("acknowledgements", profile.person_id)
+                ),
+            )
+        )
+        db.flush()
+        state = rebuild_state(db, app, profile)
+        conditions = load_conditions(db, app, profile.person_id)
+    return evaluate(state, conditions, app.now(), profile.tz)
+
+
+@dataclass(frozen=True)
+class Status:
+    safety: SafetyState
+    recommendation: Recommendation
+    ladder: Ladder
+    training: TrainingState
+
+
+def status(app: App, profile: Profile) -> Status:
+    """Return the safety state, the recommendation and the ladder at this moment."""
+    training = current_state(app, profile)
+    with app.db.reading() as db:
+        conditions = load_conditions(db, app, profile.person_id)
+        toys = load_toys(db, app, profile.person_id)
+    now = app.now()
+    safety = evaluate(training, conditions, now, profile.tz)
+    ladder = build_ladder(toys, training.earned_mm, app.policy)
+    rec = recommend(training, safety, ladder, app.policy, profile.tz, profile.units)
+    return Status(safety, rec, ladder, training)
+
+
+def history(
+    app: App,
+    profile: Profile,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    kind: SessionKind | None = None,
+    limit: int | None = None,
+) -> list[Session]:
+    """Return sessions, newest first, filtered by start time [since, until) and kind."""
+    if since and until and until <= since:
+        raise InvalidInput("--to must be after --from", field="to", code="out_of_range")
+    query = select(SessionRow).where(SessionRow.person_id == profile.person_id)
+    if since:
+        query = query.where(SessionRow.started_at >= since)
+    if until:
+        query = query.where(SessionRow.started_at < until)
+    if kind:
+        query = query.where(SessionRow.kind == kind.value)
+    query = query.order_by(SessionRow.started_at.desc(), SessionRow.id.desc())
+    if limit:
+        query = query.limit(limit)
+    with app.db.reading() as db:
+        return [session_from_row(r, app.codec) for r in db.scalars(query)]
+
+
+def item_names(app: App, profile: Profile) -> dict[int, Toy]:
+    with app.db.reading() as db:
+        return {t.id: t for t in load_toys(db, app, profile.person_id)}
+
+
+def default_start(app: App, duration: timedelta) -> datetime:
+    """Return when a session logged now without --at started: now minus its duration."""
+    return app.now() - duration

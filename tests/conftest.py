@@ -1,0 +1,145 @@
+"""Fixtures: a fresh real database per test (SQLite by default, PostgreSQL by URL).
+
+Set EASEIN_TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test to
+run the whole suite on PostgreSQL: each test gets its own database, cloned from a
+migrated template. Without the server the database tests are skipped with the
+reason, except under CI=true, where a missing database is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from easein.services.app import App, open_app
+from easein.settings import Settings
+from easein.store.db import make_engine
+from easein.store.migrations import upgrade
+
+PG_URL = os.environ.get("EASEIN_TEST_DATABASE_URL", "")
+ON_CI = os.environ.get("CI", "").lower() == "true"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _isolated_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Keep the developer's own config file and database out of every test."""
+    home = tmp_path_factory.mktemp("home")
+    saved = {k: os.environ.get(k) for k in ("EASEIN_CONFIG", "EASEIN_DATABASE_URL", "HOME",
+                                            "XDG_DATA_HOME", "XDG_CONFIG_HOME")}
+    os.environ["EASEIN_CONFIG"] = str(home / "no-config.toml")
+    os.environ.pop("EASEIN_DATABASE_URL", None)
+    os.environ["XDG_DATA_HOME"] = str(home / "data")
+    os.environ["XDG_CONFIG_HOME"] = str(home / "config")
+    yield
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
+
+@dataclass
+class FakeClock:
+    """An injected clock: tests move time, nothing sleeps."""
+
+    now: datetime = field(default_factory=lambda: datetime(2026, 3, 2, 20, 0, tzinfo=UTC))
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> datetime:
+        self.now += timedelta(**delta)
+        return self.now
+
+
+def _pg_admin_url() -> str:
+    return PG_URL
+
+
+def _pg_available() -> str | None:
+    try:
+        engine = create_engine(_pg_admin_url())
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        engine.dispose()
+    except Exception as error:  # any failure to reach the server
+        return f"{type(error).__name__}: {str(error).splitlines()[0]}"
+    return None
+
+
+@pytest.fixture(scope="session")
+def template_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Return a migrated template database to clone per test."""
+    if not PG_URL:
+        path = tmp_path_factory.mktemp("template") / "template.db"
+        engine = make_engine(f"sqlite:///{path}")
+        upgrade(engine)
+        with engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        engine.dispose()
+        yield f"sqlite:///{path}"
+        return
+    problem = _pg_available()
+    if problem:
+        message = f"PostgreSQL at EASEIN_TEST_DATABASE_URL is not reachable ({problem})"
+        if ON_CI:
+            pytest.fail(message + "; under CI=true this is a failure, not a skip")
+        pytest.skip(message)
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    name = f"easein_tpl_{worker}_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(_pg_admin_url(), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    yield url
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def database_url(template_url: str, tmp_path: Path) -> Iterator[str]:
+    """Return the URL of a fresh, migrated database for this test only."""
+    if template_url.startswith("sqlite"):
+        target = tmp_path / "easein.db"
+        shutil.copy(make_url(template_url).database or "", target)
+        yield f"sqlite:///{target}"
+        return
+    name = f"easein_t_{uuid.uuid4().hex[:12]}"
+    template = make_url(template_url).database
+    admin = create_engine(_pg_admin_url(), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    yield make_url(template_url).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings(database_url=database_url)
+
+
+@pytest.fixture
+def app(settings: Settings, clock: FakeClock) -> Iterator[App]:
+    application = open_app(settings, clock=clock)
+    yield application
+    application.close()
