@@ -14,7 +14,9 @@ _ids = count(1)
 T0 = datetime(2026, 3, 2, 19, 0, tzinfo=UTC)  # a Monday evening in Berlin
 
 
-def toy(name: str, mm: float, base: Base = Base.FLARED, kind: ToyKind = ToyKind.PLUG, **kw: Any) -> Toy:
+def toy(
+    name: str, mm: float, base: Base = Base.FLARED, kind: ToyKind = ToyKind.PLUG, **kw: Any
+) -> Toy:
     return Toy(id=kw.pop("id", next(_ids)), name=name, kind=kind, diameter_mm=mm, base=base, **kw)
 
 

@@ -65,8 +65,12 @@ CASES = [
     ),
     (rules.LUBE_REAPPLY, {"pain": 2, "relubed": False}, State.READY, [rules.LUBE_REAPPLY]),
     ("lube.no_reminder_without_pain", {"pain": 0, "relubed": False}, State.READY, []),
-    (rules.LUBE_REAPPLY + "_no_lube_at_all", {"pain": 1, "lube": False}, State.READY,
-     [rules.LUBE_REAPPLY]),
+    (
+        rules.LUBE_REAPPLY + "_no_lube_at_all",
+        {"pain": 1, "lube": False},
+        State.READY,
+        [rules.LUBE_REAPPLY],
+    ),
     (
         rules.OUTCOME_NOT_COMPLETED,
         {"outcome": Outcome.STOPPED},
@@ -131,8 +135,13 @@ def test_medical_hold_outranks_pause_and_rest_and_lists_every_reason():
     _, safety = state_after(s, now=now, conditions=[cond])
     assert safety.state is State.MEDICAL_HOLD
     ids = rule_ids(safety)
-    for rule in (rules.MEDICAL_BLEEDING_LASTING, rules.MEDICAL_BLEEDING_DARK,
-                 rules.MEDICAL_ACUTE_PAIN, rules.CONDITION_ACTIVE, rules.BLEEDING_SPOTTING):
+    for rule in (
+        rules.MEDICAL_BLEEDING_LASTING,
+        rules.MEDICAL_BLEEDING_DARK,
+        rules.MEDICAL_ACUTE_PAIN,
+        rules.CONDITION_ACTIVE,
+        rules.BLEEDING_SPOTTING,
+    ):
         assert rule in ids
 
 
@@ -167,8 +176,14 @@ def test_thresholds_are_settings():
 
 @pytest.mark.parametrize(
     ("name", "value"),
-    [("pain_limit", 9), ("pain_limit", 0), ("max_step_percent", 50), ("rest_days_after_spotting", 0),
-     ("acute_pain", 10), ("sessions_to_advance", 1)],
+    [
+        ("pain_limit", 9),
+        ("pain_limit", 0),
+        ("max_step_percent", 50),
+        ("rest_days_after_spotting", 0),
+        ("acute_pain", 10),
+        ("sessions_to_advance", 1),
+    ],
 )
 def test_a_threshold_cannot_be_set_outside_its_safe_bounds(name, value):
     from easein.domain.errors import InvalidInput

@@ -18,7 +18,7 @@ MAX_DIAMETER_MM = 200.0
 MAX_LENGTH_MM = 1000.0
 
 _SIZE = re.compile(r"^\s*(?P<num>[-+]?\d+(?:[.,]\d+)?|[.,]\d+)\s*(?P<unit>[a-zA-Z\"]*)\s*$")
-_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)\s*(h|m|min|s)", re.IGNORECASE)
+_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)\s*(min|h|m|s)", re.IGNORECASE)
 
 
 class Units(StrEnum):
