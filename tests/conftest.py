@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -33,8 +33,16 @@ ON_CI = os.environ.get("CI", "").lower() == "true"
 def _isolated_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """Keep the developer's own config file and database out of every test."""
     home = tmp_path_factory.mktemp("home")
-    saved = {k: os.environ.get(k) for k in ("EASEIN_CONFIG", "EASEIN_DATABASE_URL", "HOME",
-                                            "XDG_DATA_HOME", "XDG_CONFIG_HOME")}
+    saved = {
+        k: os.environ.get(k)
+        for k in (
+            "EASEIN_CONFIG",
+            "EASEIN_DATABASE_URL",
+            "HOME",
+            "XDG_DATA_HOME",
+            "XDG_CONFIG_HOME",
+        )
+    }
     os.environ["EASEIN_CONFIG"] = str(home / "no-config.toml")
     os.environ.pop("EASEIN_DATABASE_URL", None)
     os.environ["XDG_DATA_HOME"] = str(home / "data")
@@ -110,22 +118,40 @@ def template_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture
-def database_url(template_url: str, tmp_path: Path) -> Iterator[str]:
+def fresh_database(template_url: str, tmp_path: Path) -> Iterator[Callable[[], str]]:
+    """Return a factory of fresh, migrated databases, all dropped after the test."""
+    made: list[str] = []
+    admin = (
+        None
+        if template_url.startswith("sqlite")
+        else create_engine(_pg_admin_url(), isolation_level="AUTOCOMMIT")
+    )
+
+    def make() -> str:
+        if admin is None:
+            target = tmp_path / f"easein-{len(made)}.db"
+            shutil.copy(make_url(template_url).database or "", target)
+            made.append(str(target))
+            return f"sqlite:///{target}"
+        name = f"easein_t_{uuid.uuid4().hex[:12]}"
+        template = make_url(template_url).database
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+        made.append(name)
+        return make_url(template_url).set(database=name).render_as_string(hide_password=False)
+
+    yield make
+    if admin is not None:
+        with admin.connect() as conn:
+            for name in made:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def database_url(fresh_database: Callable[[], str]) -> str:
     """Return the URL of a fresh, migrated database for this test only."""
-    if template_url.startswith("sqlite"):
-        target = tmp_path / "easein.db"
-        shutil.copy(make_url(template_url).database or "", target)
-        yield f"sqlite:///{target}"
-        return
-    name = f"easein_t_{uuid.uuid4().hex[:12]}"
-    template = make_url(template_url).database
-    admin = create_engine(_pg_admin_url(), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
-    yield make_url(template_url).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    return fresh_database()
 
 
 @pytest.fixture
