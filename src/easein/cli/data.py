@@ -70,6 +70,7 @@ def import_(
 
 def delete_everything(
     yes: Annotated[bool, typer.Option("--yes", help="Skip the typed confirmation.")] = False,
+    json: JsonFlag = False,
 ) -> None:
     """Delete your profile and every record, for good."""
     profile = STATE.profile()
@@ -77,16 +78,23 @@ def delete_everything(
         typed = typer.prompt("This deletes everything and cannot be undone. Type DELETE")
         yes = typed.strip() == "DELETE"
     exchange.delete_everything(STATE.app(), profile, confirmed=yes)
-    typer.echo("Everything is deleted.")
+    if json:
+        emit_json({"deleted": True})
+    else:
+        typer.echo("Everything is deleted.")
 
 
 @db_app.command("upgrade")
-def db_upgrade() -> None:
+def db_upgrade(json: JsonFlag = False) -> None:
     """Apply the database migrations (also done automatically on start-up)."""
     from easein.store.migrations import current_revision
 
     app = STATE.app()  # opening the app migrates
-    typer.echo(f"Database at revision {current_revision(app.db.engine)}.")
+    revision = current_revision(app.db.engine)
+    if json:
+        emit_json({"revision": revision})
+    else:
+        typer.echo(f"Database at revision {revision}.")
 
 
 @config_app.command("show")
