@@ -41,5 +41,22 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 def ensure_current(engine: Engine) -> None:
     """Migrate the database to the newest schema if it is not there yet."""
-    if current_revision(engine) != HEAD:
-        upgrade(engine)
+    revision = current_revision(engine)
+    if revision == HEAD:
+        return
+    if revision is not None and revision not in known_revisions():
+        from easein.store.db import DatabaseUnavailable
+
+        raise DatabaseUnavailable(
+            f"the database is at schema revision {revision}, newer than this EaseIn knows "
+            f"({HEAD}): upgrade EaseIn instead of opening it with an older version"
+        )
+    upgrade(engine)
+
+
+def known_revisions() -> set[str]:
+    """Return the ids of the revisions shipped with this version."""
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(alembic_config(engine=None))  # type: ignore[arg-type]
+    return {rev.revision for rev in script.walk_revisions()}
