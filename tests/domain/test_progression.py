@@ -124,3 +124,19 @@ def test_an_item_without_base_is_never_recommended():
 def test_no_usable_items_recommends_adding_one():
     _, r = rec(toys=[])
     assert r.action is Action.NONE and r.item is None
+
+
+def test_a_step_back_from_the_first_earned_size_goes_one_rung_down_not_to_the_start():
+    training, r = rec(session(19, 0), session(19, 1, bleeding=Bleeding.SPOTTING), days_later=4)
+    assert training.earned_mm is None
+    assert training.below_mm == 19
+    assert (r.action, r.item.name) == (Action.STEP_BACK, "s")
+
+
+def test_after_that_step_back_the_same_size_does_not_count_until_a_smaller_one_is_comfortable():
+    training, _ = rec(session(19, 0), session(19, 1, pain=5), session(19, 2))
+    assert training.earned_mm is None
+    assert any(t.rule == rules.AHEAD_OF_PLAN for t in training.latest)
+    training, _ = rec(session(19, 0), session(19, 1, pain=5), session(17, 2))
+    assert training.earned_mm == 17
+    assert training.below_mm is None

@@ -33,7 +33,7 @@ def guide(
         if not hits:
             typer.echo(f"Nothing in the guide mentions {search!r}.")
         for t, snippet in hits:
-            typer.echo(f"{t.slug:<14} {t.title}\n    …{snippet}…")
+            typer.echo(f"{t.slug:<14} {t.title}\n    {snippet}")
         return
     if topic is None:
         found = content.topics()

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated
 
 import typer
 
 from easein.cli.context import STATE, console, emit_json
 from easein.cli.present import size
-from easein.domain import adherence
 from easein.domain.clock import parse_date
 from easein.domain.errors import InvalidInput
-from easein.domain.schedule import Plan
+from easein.domain.schedule import Plan, occurrences
 from easein.domain.sessions import SessionKind
 from easein.domain.units import format_duration, parse_duration
 from easein.services import plans as plan_service
@@ -179,10 +179,10 @@ def plan_list(
         return
     if not found:
         typer.echo("No plans yet.")
-    coming = adherence.upcoming(found, prof.tz, app.now(), 14)
+    now = app.now()
     for p in found:
-        nxt = next((o for o in coming if o.plan_id == p.id), None)
-        when = f"next {nxt.at.astimezone(prof.tz):%a %d %b %H:%M}" if nxt else "none soon"
+        coming = occurrences(p, prof.tz, now, now + timedelta(days=15))
+        when = f"next {coming[0].astimezone(prof.tz):%a %d %b %H:%M}" if coming else "none soon"
         end = f", ended {p.ended_on}" if p.ended_on else ""
         typer.echo(
             f"#{p.id} {p.name}: {p.kind.value} {p.rrule} at {p.at:%H:%M} for "

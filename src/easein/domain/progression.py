@@ -74,6 +74,20 @@ def recommend(
         )
     if training.earned_mm is None:
         first = ladder.rungs[0].item
+        floor = training.below_mm
+        smaller = (
+            []
+            if floor is None
+            else [r for r in ladder.rungs if r.diameter_mm < floor - policy.same_size_tolerance_mm]
+        )
+        if smaller:
+            item = smaller[-1].item
+            return Recommendation(
+                Action.STEP_BACK if training.step_back else Action.HOLD,
+                item,
+                f"One size down from {format_size(floor or 0, units)}: use "
+                f"{_named(item, units)} until it is comfortable again.",
+            )
         return Recommendation(
             Action.HOLD,
             first,

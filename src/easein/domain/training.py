@@ -58,6 +58,9 @@ class TrainingState:
     """Everything the engines need to know about the past, in a few hundred bytes."""
 
     earned: tuple[Earned, ...] = ()  # a stack: stepping back returns to the previous size
+    # With nothing earned: the size a step back came from (or that hurt first); the
+    # next sizes must stay below it until one is earned.
+    below_mm: float | None = None
     streak: tuple[Qualifier, ...] = ()
     latest: tuple[Trigger, ...] = ()  # what the latest session asks of the next one
     step_back: bool = False
@@ -222,11 +225,15 @@ def apply_session(state: TrainingState, s: Session, policy: Policy, tz: ZoneInfo
             )
         )
 
-    earned, streak = state.earned, state.streak
+    earned, streak, below = state.earned, state.streak, state.below_mm
     top = earned[-1].mm if earned else None
     if painful:
         if top is not None and s.reached_mm <= top + tol:
             earned = earned[:-1]
+            if not earned:
+                below = top
+        elif top is None:
+            below = s.reached_mm if below is None else min(below, s.reached_mm)
         streak = ()
     elif s.outcome is not Outcome.COMPLETED:
         latest.append(
@@ -239,12 +246,23 @@ def apply_session(state: TrainingState, s: Session, policy: Policy, tz: ZoneInfo
             )
         )
         streak = ()
-    elif top is None:
+    elif top is None and (below is None or s.reached_mm < below - tol):
         earned = (Earned(s.reached_mm, s.started_at, s.id),)
         streak = (Qualifier(s.id, s.started_at),)
+        below = None
+    elif top is None:
+        latest.append(
+            Trigger(
+                rules.AHEAD_OF_PLAN,
+                s.id,
+                s.started_at,
+                "After a step back, a size below the one that hurt has to be comfortable "
+                "first: this session does not count toward progress.",
+            )
+        )
     elif abs(s.reached_mm - top) <= tol:
         streak = (*streak, Qualifier(s.id, s.started_at))
-    elif s.reached_mm > top:
+    elif top is not None and s.reached_mm > top:
         qualified = is_qualified(state, policy, tz)
         if qualified and s.reached_mm <= policy.max_next_mm(top):
             earned = (*earned, Earned(s.reached_mm, s.started_at, s.id))
@@ -268,6 +286,7 @@ def apply_session(state: TrainingState, s: Session, policy: Policy, tz: ZoneInfo
     return replace(
         state,
         earned=earned,
+        below_mm=below,
         streak=streak,
         latest=tuple(latest),
         step_back=bool(backwards or medical),

@@ -16,6 +16,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session as DbSession
 
 from easein.domain.errors import Conflict, InvalidInput
+from easein.domain.sessions import check_session
 from easein.services.app import App
 from easein.services.profile import Profile, create_person
 from easein.services.state import rebuild_state
@@ -28,7 +29,7 @@ from easein.store.models import (
     SessionRow,
     ToyRow,
 )
-from easein.store.records import session_from_row, toy_from_row
+from easein.store.records import session_from_parts, session_from_row, toy_from_row
 
 FORMAT = "easein-export"
 VERSION = 1
@@ -202,7 +203,17 @@ def import_document(app: App, raw: Any) -> Profile:
             db.add(row)
             db.flush()
             ids[toy.ref] = row.id
-        for s in doc.sessions:
+        for n, s in enumerate(doc.sessions):
+            data = s.payload(ids)
+            try:
+                check_session(
+                    session_from_parts(0, s.kind, s.started_at, s.duration_s, s.recorded_at, data),
+                    now=app.now(),
+                )
+            except InvalidInput as error:
+                raise InvalidInput(
+                    f"import: sessions.{n}: {error.message}", field=f"sessions.{n}.{error.field}"
+                ) from None
             db.add(
                 SessionRow(
                     person_id=pid,
@@ -210,7 +221,7 @@ def import_document(app: App, raw: Any) -> Profile:
                     started_at=s.started_at,
                     duration_s=s.duration_s,
                     recorded_at=s.recorded_at,
-                    payload=codec.encode(s.payload(ids), Context("sessions", pid)),
+                    payload=codec.encode(data, Context("sessions", pid)),
                 )
             )
         for c in doc.conditions:

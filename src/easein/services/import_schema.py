@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date, time
 from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
 from easein.domain.errors import InvalidInput
+from easein.domain.schedule import parse_schedule
+from easein.domain.toys import Base, ToyKind, check_kind_and_base
 from easein.domain.units import Units
 from easein.services.profile import parse_timezone
 
@@ -102,8 +105,14 @@ class AcknowledgementDoc(Strict):
 
 
 class PlanDoc(Strict):
-    model_config = ConfigDict(extra="allow", strict=True, frozen=True)
     created_at: AwareDatetime
+    name: str = Field(min_length=1, max_length=80)
+    kind: Literal["stretch", "wear", "partnered"]
+    rrule: str
+    starts_on: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
+    at: str = Field(pattern=r"^\d{2}:\d{2}$")
+    duration_s: int = Field(gt=0, le=86400)
+    ended_on: str | None = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
 
     def payload(self) -> dict[str, Any]:
         return self.model_dump(exclude={"created_at"})
@@ -140,6 +149,25 @@ def parse_document(raw: Any) -> Document:
             code="invalid_document",
         ) from None
     parse_timezone(doc.profile.timezone)
+    for n, toy in enumerate(doc.toys):
+        try:
+            check_kind_and_base(ToyKind(toy.kind), Base(toy.base))
+        except InvalidInput as error:
+            raise InvalidInput(
+                f"import: toys.{n}.base: {error.message}", field=f"toys.{n}.base"
+            ) from None
+    for n, plan in enumerate(doc.plans):
+        try:
+            if parse_schedule(plan.rrule) != plan.rrule:
+                raise InvalidInput("not a normalised schedule", field="schedule")
+            date.fromisoformat(plan.starts_on)
+            time.fromisoformat(plan.at)
+            if plan.ended_on:
+                date.fromisoformat(plan.ended_on)
+        except (InvalidInput, ValueError) as error:
+            raise InvalidInput(
+                f"import: plans.{n}: {error}", field=f"plans.{n}", code="invalid_document"
+            ) from None
     refs = {t.ref for t in doc.toys}
     if len(refs) != len(doc.toys):
         raise InvalidInput("import: toys: two toys share a ref", field="toys")

@@ -146,6 +146,7 @@ def _parse_trigger(raw: list[Any]) -> Trigger:
 def training_payload(state: TrainingState) -> dict[str, Any]:
     return {
         "earned": [[e.mm, e.since.isoformat(), e.session_id] for e in state.earned],
+        "below_mm": state.below_mm,
         "streak": [[q.session_id, q.started_at.isoformat()] for q in state.streak],
         "latest": [_trigger(t) for t in state.latest],
         "step_back": state.step_back,
@@ -162,6 +163,7 @@ def training_payload(state: TrainingState) -> dict[str, Any]:
 def training_from_payload(data: dict[str, Any]) -> TrainingState:
     return TrainingState(
         earned=tuple(Earned(mm, datetime.fromisoformat(at), sid) for mm, at, sid in data["earned"]),
+        below_mm=data.get("below_mm"),
         streak=tuple(Qualifier(sid, datetime.fromisoformat(at)) for sid, at in data["streak"]),
         latest=tuple(_parse_trigger(t) for t in data["latest"]),
         step_back=data["step_back"],
