@@ -17,8 +17,10 @@ from easein.domain.adherence import (
     Occurrence,
     Status,
     evaluate,
+    evaluate_days,
     habit_strength,
     summarise,
+    summarise_days,
     upcoming,
 )
 from easein.domain.errors import InvalidInput
@@ -321,3 +323,26 @@ def test_each_session_satisfies_at_most_one_occurrence_of_its_own_day(done: list
     for o in found:
         if o.session_started_at is not None:
             assert o.session_started_at.astimezone(BERLIN).date() == o.local_day
+
+
+@settings(max_examples=100, deadline=None)
+@given(SESSIONS, st.lists(st.integers(min_value=0, max_value=9), max_size=3))
+def test_per_day_counts_classify_exactly_like_the_sessions_they_count(
+    done: list[Done], rest_days: list[int]
+) -> None:
+    plans = [nightly(STRETCH, 1, time(8)), nightly(PARTNERED, 2), nightly(WEAR, 3, time(23))]
+    excused = [
+        Interval(local(FIRST + timedelta(d), 0), local(FIRST + timedelta(d + 1), 12), "rest")
+        for d in rest_days
+    ]
+    counts: dict[date, Counter[SessionKind]] = {}
+    for d in done:
+        counts.setdefault(d.started_at.astimezone(BERLIN).date(), Counter())[d.kind] += 1
+
+    by_session = evaluate(plans, done, excused, BERLIN, START, NOW)
+    by_day = evaluate_days(plans, counts, excused, BERLIN, START, NOW)
+
+    strip = [(o.plan_id, o.at, o.status, o.excuse) for o in by_session]
+    assert strip == [(o.plan_id, o.at, o.status, o.excuse) for o in by_day]
+    assert summarise(by_session) == summarise(by_day)
+    assert summarise_days(plans, counts, excused, BERLIN, START, NOW) == summarise(by_session)

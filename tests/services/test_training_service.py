@@ -11,12 +11,13 @@ from easein.domain.errors import Conflict, InvalidInput, NotFound, UnsafeItem
 from easein.domain.progression import Action
 from easein.domain.safety import ConditionKind, State
 from easein.domain.sessions import Bleeding, BloodColour, Session, SessionKind
+from easein.domain.stats import Summary, point_of
 from easein.domain.training import replay
 from easein.services import training
 from easein.services.app import open_app
 from easein.services.exchange import delete_everything, export_document, import_document
 from easein.services.profile import init_local
-from easein.services.state import all_sessions, clearance_times, stored_state
+from easein.services.state import all_sessions, clearance_times, current_summary, stored_state
 from easein.settings import Settings
 from easein.store.models import SessionRow
 
@@ -94,13 +95,11 @@ def test_the_kept_state_equals_a_full_replay_even_with_backdated_logs(app, profi
         training.log_session(app, profile, draft(app, days_ago, **kw), [item])
     with app.db.reading() as db:
         kept = stored_state(db, app, profile)
-        replayed = replay(
-            all_sessions(db, app, profile.person_id),
-            clearance_times(db, profile.person_id),
-            app.policy,
-            profile.tz,
-        )
+        sessions = all_sessions(db, app, profile.person_id)
+        replayed = replay(sessions, clearance_times(db, profile.person_id), app.policy, profile.tz)
     assert kept == replayed
+    totals = Summary.of([point_of(s) for s in sessions], profile.tz, app.policy)
+    assert current_summary(app, profile).to_payload() == totals.to_payload()
 
 
 def test_changing_a_threshold_rebuilds_the_state(settings, clock, profile, app, ladder):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
@@ -101,34 +101,99 @@ def _planned(
     return sorted(planned, key=lambda slot: (slot[0], slot[1].id))
 
 
-def _excuse(at: datetime, excused: Sequence[Interval]) -> Interval | None:
-    return next((interval for interval in excused if interval.covers(at)), None)
+class _Excuser:
+    """Answer "which interval excuses `at`?" for times asked in increasing order.
+
+    A sweep instead of a scan: intervals enter the active set when they start
+    and leave it once over, so ten years of daily occurrences cost O(n + m).
+    """
+
+    def __init__(self, excused: Sequence[Interval]):
+        self._pending = sorted(excused, key=lambda i: i.start)
+        self._next = 0
+        self._active: list[Interval] = []
+
+    def __call__(self, at: datetime) -> Interval | None:
+        while self._next < len(self._pending) and self._pending[self._next].start <= at:
+            self._active.append(self._pending[self._next])
+            self._next += 1
+        self._active = [i for i in self._active if i.end is None or at < i.end]
+        return self._active[0] if self._active else None
+
+
+# Sessions by (local day, kind value); plain strings hash fast, enum members do not.
+Pool = dict[tuple[date, str], list[datetime | None]]
+
+
+def _pool_of(done: Sequence[Done], tz: ZoneInfo) -> Pool:
+    pool: Pool = defaultdict(list)
+    for session in sorted(done, key=lambda s: s.started_at):
+        require_aware(session.started_at, "started_at")
+        day = session.started_at.astimezone(tz).date()
+        pool[(day, session.kind.value)].append(session.started_at)
+    return pool
 
 
 def _match(
-    planned: Sequence[tuple[datetime, Plan]], done: Sequence[Done], tz: ZoneInfo
-) -> dict[int, datetime]:
+    planned: Sequence[tuple[datetime, Plan]], days: Sequence[date], pool: Pool
+) -> dict[int, datetime | None]:
     """Return, by index in `planned`, the start of the session that satisfies it.
 
     Each session counts once. A session satisfies an occurrence of the same
     local day; occurrences take the day's earliest unused session in time
     order. Exact kinds are matched first, so a partnered session is not spent
-    on a stretch plan when a partnered plan that day needs it.
+    on a stretch plan when a partnered plan that day needs it. (A pool built
+    from per-day counts holds None for the start times.)
     """
-    pool: dict[tuple[date, SessionKind], list[datetime]] = defaultdict(list)
-    for session in sorted(done, key=lambda s: s.started_at):
-        require_aware(session.started_at, "started_at")
-        pool[(session.started_at.astimezone(tz).date(), session.kind)].append(session.started_at)
-    matched: dict[int, datetime] = {}
+    matched: dict[int, datetime | None] = {}
+    accepts = {kind: tuple(k.value for k in kinds) for kind, kinds in SATISFIED_BY.items()}
+    wanted = [accepts[plan.kind] for _, plan in planned]
     for rank in range(max(len(kinds) for kinds in SATISFIED_BY.values())):
-        for index, (at, plan) in enumerate(planned):
-            kinds = SATISFIED_BY[plan.kind]
+        for index in range(len(planned)):
+            kinds = wanted[index]
             if index in matched or rank >= len(kinds):
                 continue
-            sessions = pool.get((at.astimezone(tz).date(), kinds[rank]))
+            sessions = pool.get((days[index], kinds[rank]))
             if sessions:
                 matched[index] = sessions.pop(0)
     return matched
+
+
+_Row = tuple[Plan, datetime, date, Status, datetime | None, str | None]
+
+
+def _classified(
+    plans: Sequence[Plan],
+    pool: Pool,
+    excused: Sequence[Interval],
+    tz: ZoneInfo,
+    start: datetime,
+    now: datetime,
+) -> Iterator[_Row]:
+    """Yield (plan, at, local day, status, session start, excuse), in time order."""
+    require_aware(start, "start")
+    require_aware(now, "now")
+    today = now.astimezone(tz).date()
+    planned = _planned(plans, tz, start, _start_of_day(today + timedelta(days=1), tz))
+    days = [at.astimezone(tz).date() for at, _ in planned]
+    matched = _match(planned, days, pool)
+    excuse_for = _Excuser(excused)
+    for index, (at, plan) in enumerate(planned):
+        day = days[index]
+        excuse = excuse_for(at)
+        if index in matched:
+            yield plan, at, day, Status.DONE, matched[index], None
+        elif excuse is not None:
+            yield plan, at, day, Status.EXCUSED, None, excuse.reason
+        else:
+            yield plan, at, day, Status.MISSED if day < today else Status.DUE, None, None
+
+
+def _occurrences(rows: Iterable[_Row]) -> list[Occurrence]:
+    return [
+        Occurrence(plan.id, at, day, status, started, excuse)
+        for plan, at, day, status, started, excuse in rows
+    ]
 
 
 def evaluate(
@@ -144,24 +209,47 @@ def evaluate(
     DONE beats EXCUSED: a session logged during a rest still counts. EXCUSED
     beats MISSED: safety-mandated rest never counts as a miss.
     """
-    require_aware(start, "start")
-    require_aware(now, "now")
-    today = now.astimezone(tz).date()
-    planned = _planned(plans, tz, start, _start_of_day(today + timedelta(days=1), tz))
-    matched = _match(planned, done, tz)
-    result: list[Occurrence] = []
-    for index, (at, plan) in enumerate(planned):
-        day = at.astimezone(tz).date()
-        excuse = _excuse(at, excused)
-        if index in matched:
-            result.append(Occurrence(plan.id, at, day, Status.DONE, matched[index]))
-        elif excuse is not None:
-            result.append(Occurrence(plan.id, at, day, Status.EXCUSED, excuse=excuse.reason))
-        else:
-            result.append(
-                Occurrence(plan.id, at, day, Status.MISSED if day < today else Status.DUE)
-            )
-    return result
+    return _occurrences(_classified(plans, _pool_of(done, tz), excused, tz, start, now))
+
+
+def _pool_of_days(sessions_by_day: Mapping[date, Mapping[str, int]]) -> Pool:
+    return {
+        (day, str(kind)): [None] * count
+        for day, kinds in sessions_by_day.items()
+        for kind, count in kinds.items()
+        if count > 0
+    }
+
+
+def evaluate_days(
+    plans: Sequence[Plan],
+    sessions_by_day: Mapping[date, Mapping[str, int]],
+    excused: Sequence[Interval],
+    tz: ZoneInfo,
+    start: datetime,
+    now: datetime,
+) -> list[Occurrence]:
+    """Like `evaluate`, from the number of sessions of each kind per local day.
+
+    The same rules; DONE occurrences carry no session start time.
+    """
+    return _occurrences(_classified(plans, _pool_of_days(sessions_by_day), excused, tz, start, now))
+
+
+def summarise_days(
+    plans: Sequence[Plan],
+    sessions_by_day: Mapping[date, Mapping[str, int]],
+    excused: Sequence[Interval],
+    tz: ZoneInfo,
+    start: datetime,
+    now: datetime,
+) -> Summary:
+    """Return `summarise(evaluate_days(...))` without building the occurrences.
+
+    What statistics use over years of plans, from the summary kept on write.
+    """
+    rows = _classified(plans, _pool_of_days(sessions_by_day), excused, tz, start, now)
+    return _summary_of_statuses(row[3] for row in rows)
 
 
 def upcoming(
@@ -186,9 +274,10 @@ def upcoming(
     start = _start_of_day(tomorrow, tz)
     end = _start_of_day(tomorrow + timedelta(days=days), tz)
     result: list[Occurrence] = []
+    excuse_for = _Excuser(excused)
     for at, plan in _planned(plans, tz, start, end):
         day = at.astimezone(tz).date()
-        excuse = _excuse(at, excused)
+        excuse = excuse_for(at)
         if excuse is not None:
             result.append(Occurrence(plan.id, at, day, Status.EXCUSED, excuse=excuse.reason))
         else:
@@ -206,13 +295,7 @@ def habit_strength(occurrences: Sequence[Occurrence]) -> float:
     DONE pulls the score towards 100 and MISSED towards 0; EXCUSED, DUE and
     UPCOMING leave it unchanged, so rest never weakens a habit.
     """
-    score = 0.0
-    for occurrence in _in_time_order(occurrences):
-        if occurrence.status is Status.DONE:
-            score = score * (1 - ALPHA) + ALPHA
-        elif occurrence.status is Status.MISSED:
-            score *= 1 - ALPHA
-    return min(100.0, round(score * 100, 1))
+    return summarise(occurrences).habit_strength
 
 
 def summarise(occurrences: Sequence[Occurrence]) -> Summary:
@@ -222,15 +305,23 @@ def summarise(occurrences: Sequence[Occurrence]) -> Summary:
     EXCUSED and DUE neither break nor extend it, so streaks survive rest days.
     UPCOMING occurrences have not happened and are not counted.
     """
-    ordered = _in_time_order(occurrences)
-    counts = Counter(occurrence.status for occurrence in ordered)
+    return _summary_of_statuses(o.status for o in _in_time_order(occurrences))
+
+
+def _summary_of_statuses(statuses: Iterable[Status]) -> Summary:
+    """Return the summary of statuses taken in time order (habit strength included)."""
+    counts: Counter[Status] = Counter()
     current = best = 0
-    for occurrence in ordered:
-        if occurrence.status is Status.DONE:
+    score = 0.0
+    for status in statuses:
+        counts[status] += 1
+        if status is Status.DONE:
             current += 1
             best = max(best, current)
-        elif occurrence.status is Status.MISSED:
+            score = score * (1 - ALPHA) + ALPHA
+        elif status is Status.MISSED:
             current = 0
+            score *= 1 - ALPHA
     done, missed = counts[Status.DONE], counts[Status.MISSED]
     return Summary(
         done=done,
@@ -240,5 +331,5 @@ def summarise(occurrences: Sequence[Occurrence]) -> Summary:
         rate=done / (done + missed) if done + missed else None,
         current_streak=current,
         best_streak=best,
-        habit_strength=habit_strength(ordered),
+        habit_strength=min(100.0, round(score * 100, 1)),
     )

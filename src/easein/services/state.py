@@ -1,4 +1,9 @@
-"""Keeping the folded training state in step with the log, inside the caller's transaction."""
+"""Keeping the folded training state and the statistics summary in step with the log.
+
+Both are updated inside the caller's write transaction: O(1) when a session is
+the latest; a full replay when one is logged out of order, when thresholds or
+the time zone change, on a clearance, and on import.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
 from easein.domain.sessions import Session
+from easein.domain.stats import Summary, point_of
 from easein.domain.training import TrainingState, apply_session, replay
 from easein.services.app import App
 from easein.services.profile import Profile
@@ -28,17 +34,31 @@ def _context(profile: Profile) -> Context:
     return Context("training_states", profile.person_id)
 
 
-def stored_state(
+def _row(
     db: DbSession, app: App, profile: Profile, *, for_update: bool = False
-) -> TrainingState | None:
-    """Return the stored folded state, or None if missing or made under other thresholds."""
+) -> TrainingStateRow | None:
     query = select(TrainingStateRow).where(TrainingStateRow.person_id == profile.person_id)
     if for_update:
         query = query.with_for_update()
     row = db.scalars(query).first()
-    if row is None or row.policy_key != policy_key(app, profile):
+    if row is None or row.summary is None or row.policy_key != policy_key(app, profile):
+        return None
+    return row
+
+
+def stored_state(
+    db: DbSession, app: App, profile: Profile, *, for_update: bool = False
+) -> TrainingState | None:
+    """Return the stored folded state, or None if missing or made under other thresholds."""
+    row = _row(db, app, profile, for_update=for_update)
+    if row is None:
         return None
     return training_from_payload(app.codec.decode(row.payload, _context(profile)))
+
+
+def _summary_of(row: TrainingStateRow, app: App, profile: Profile) -> Summary:
+    assert row.summary is not None
+    return Summary.from_payload(app.codec.decode(row.summary, _context(profile)))
 
 
 def current_state(app: App, profile: Profile) -> TrainingState:
@@ -48,25 +68,32 @@ def current_state(app: App, profile: Profile) -> TrainingState:
     if state is not None:
         return state
     with app.db.writing() as db:
-        return rebuild_state(db, app, profile)
+        return rebuild_state(db, app, profile)[0]
 
 
-def save_state(db: DbSession, app: App, profile: Profile, state: TrainingState) -> None:
+def current_summary(app: App, profile: Profile) -> Summary:
+    """Return the statistics summary; rebuild it first if it is missing or stale."""
+    with app.db.reading() as db:
+        row = _row(db, app, profile)
+        if row is not None:
+            return _summary_of(row, app, profile)
+    with app.db.writing() as db:
+        return rebuild_state(db, app, profile)[1]
+
+
+def save_state(
+    db: DbSession, app: App, profile: Profile, state: TrainingState, summary: Summary
+) -> None:
     row = db.get(TrainingStateRow, profile.person_id)
     payload = app.codec.encode(training_payload(state), _context(profile))
+    totals = app.codec.encode(summary.to_payload(), _context(profile))
     if row is None:
-        db.add(
-            TrainingStateRow(
-                person_id=profile.person_id,
-                updated_at=app.now(),
-                policy_key=policy_key(app, profile),
-                payload=payload,
-            )
-        )
-    else:
-        row.updated_at = app.now()
-        row.policy_key = policy_key(app, profile)
-        row.payload = payload
+        row = TrainingStateRow(person_id=profile.person_id)
+        db.add(row)
+    row.updated_at = app.now()
+    row.policy_key = policy_key(app, profile)
+    row.payload = payload
+    row.summary = totals
     db.flush()
 
 
@@ -90,27 +117,27 @@ def all_sessions(db: DbSession, app: App, person_id: int) -> list[Session]:
     return [session_from_row(row, app.codec) for row in rows]
 
 
-def rebuild_state(db: DbSession, app: App, profile: Profile) -> TrainingState:
-    """Replay the whole log into a fresh state and store it."""
-    state = replay(
-        all_sessions(db, app, profile.person_id),
-        clearance_times(db, profile.person_id),
-        app.policy,
-        profile.tz,
-    )
-    save_state(db, app, profile, state)
-    return state
+def rebuild_state(db: DbSession, app: App, profile: Profile) -> tuple[TrainingState, Summary]:
+    """Replay the whole log into a fresh state and summary, and store them."""
+    sessions = all_sessions(db, app, profile.person_id)
+    state = replay(sessions, clearance_times(db, profile.person_id), app.policy, profile.tz)
+    summary = Summary.of((point_of(s) for s in sessions), profile.tz, app.policy)
+    save_state(db, app, profile, state, summary)
+    return state, summary
 
 
 def add_session_to_state(
     db: DbSession, app: App, profile: Profile, session: Session
 ) -> TrainingState:
     """Fold a newly stored session in: O(1) when it is the latest, else a replay."""
-    state = stored_state(db, app, profile, for_update=True)
-    if state is None or (
-        state.last_session_at is not None and session.started_at < state.last_session_at
-    ):
-        return rebuild_state(db, app, profile)
+    row = _row(db, app, profile, for_update=True)
+    if row is None:
+        return rebuild_state(db, app, profile)[0]
+    state = training_from_payload(app.codec.decode(row.payload, _context(profile)))
+    if state.last_session_at is not None and session.started_at < state.last_session_at:
+        return rebuild_state(db, app, profile)[0]
     state = apply_session(state, session, app.policy, profile.tz)
-    save_state(db, app, profile, state)
+    summary = _summary_of(row, app, profile)
+    summary.add(point_of(session), profile.tz, app.policy)
+    save_state(db, app, profile, state, summary)
     return state

@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
 from easein.domain import adherence
 from easein.domain.excused import excused_intervals
-from easein.domain.sessions import SessionKind
-from easein.domain.stats import Point, Trend, Week, earned_by_day, trend, weekly
+from easein.domain.stats import Point, Trend, Week, earned_by_day, trend
 from easein.services.app import App
 from easein.services.plans import load_plans
 from easein.services.profile import Profile
-from easein.services.state import clearance_times, current_state
+from easein.services.state import clearance_times, current_state, current_summary
 from easein.services.training import load_conditions
 from easein.store.codec import Context
 from easein.store.models import SessionRow
+
+TREND_DAYS = 28
 
 
 @dataclass(frozen=True)
@@ -66,29 +67,31 @@ def load_points(app: App, profile: Profile, since: datetime | None = None) -> li
 
 
 def stats(app: App, profile: Profile) -> Stats:
-    """Return the full statistics over the whole history."""
+    """Return the full statistics over the whole history.
+
+    The totals come from the summary kept up to date on write; only the trend
+    reads sessions, and only its recent window.
+    """
     tz = profile.tz
     now = app.now()
-    points = load_points(app, profile)
     training = current_state(app, profile)
+    summary = current_summary(app, profile)
+    recent = load_points(app, profile, since=now - timedelta(days=2 * TREND_DAYS))
     with app.db.reading() as db:
         plans = load_plans(db, app, profile.person_id)
         conditions = load_conditions(db, app, profile.person_id)
         clearances = clearance_times(db, profile.person_id)
-    summary = None
+    result = None
     if plans:
         first = min(p.starts_on for p in plans)
         start = datetime.combine(first, datetime.min.time(), tzinfo=tz)
-        excused = excused_intervals(points, clearances, conditions, app.policy)
-        # A stopped session still counts as showing up for the plan.
-        done = [adherence.Done(SessionKind(p.kind), p.started_at) for p in points]
-        occurrences = adherence.evaluate(plans, done, excused, tz, start, now)
-        summary = adherence.summarise(occurrences)
+        excused = excused_intervals(summary, clearances, conditions)
+        result = adherence.summarise_days(plans, summary.sessions_by_day(), excused, tz, start, now)
     return Stats(
-        weeks=weekly(points, tz),
-        trend=trend(points, now),
+        weeks=summary.week_list(),
+        trend=trend(recent, now, TREND_DAYS),
         earned=earned_by_day(training.sizes, tz),
-        adherence=summary,
-        sessions=len(points),
-        wear_hours=round(sum(p.duration_s for p in points if p.kind == "wear") / 3600, 1),
+        adherence=result,
+        sessions=summary.sessions,
+        wear_hours=round(summary.wear_s / 3600, 1),
     )

@@ -157,7 +157,7 @@ def clear_medical_hold(
             )
         )
         db.flush()
-        state = rebuild_state(db, app, profile)
+        state = rebuild_state(db, app, profile)[0]
         conditions = load_conditions(db, app, profile.person_id)
     return evaluate(state, conditions, app.now(), profile.tz)
 

@@ -114,3 +114,5 @@ class TrainingStateRow(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     policy_key: Mapped[str] = mapped_column(String(200), nullable=False)
     payload: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
+    # Statistics totals (weeks, days, rest and hold starts), through the codec too.
+    summary: Mapped[bytes | None] = mapped_column(LargeBinary)
