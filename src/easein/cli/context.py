@@ -1,7 +1,5 @@
 """What every command shares: the settings overrides, the app and the profile."""
 
-from __future__ import annotations
-
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field

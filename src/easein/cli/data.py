@@ -1,7 +1,5 @@
 """`easein export`, `import`, `delete-everything`, `db upgrade` and `config show`."""
 
-from __future__ import annotations
-
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -11,7 +9,6 @@ import typer
 
 from easein.cli.context import STATE, emit_json
 from easein.domain.errors import InvalidInput
-from easein.services import exchange
 
 db_app = typer.Typer(help="The database: migrations.")
 config_app = typer.Typer(help="Settings: defaults < config file < EASEIN_* < flags.")
@@ -28,6 +25,8 @@ def export(
     ] = None,
 ) -> None:
     """Export your data. It stays where you put it: nothing is sent anywhere."""
+    from easein.services import exchange
+
     profile = STATE.profile()
     if format_ == "json":
         text = (
@@ -61,6 +60,8 @@ def import_(
         raw = orjson.loads(raw_text)
     except orjson.JSONDecodeError as error:
         raise InvalidInput(f"{file} is not JSON: {error}", field="file") from None
+    from easein.services import exchange
+
     profile = exchange.import_document(STATE.app(), raw)
     if json:
         emit_json({"imported": True, "person_id": profile.person_id})
@@ -77,6 +78,8 @@ def delete_everything(
     if not yes and sys.stdin.isatty():
         typed = typer.prompt("This deletes everything and cannot be undone. Type DELETE")
         yes = typed.strip() == "DELETE"
+    from easein.services import exchange
+
     exchange.delete_everything(STATE.app(), profile, confirmed=yes)
     if json:
         emit_json({"deleted": True})
@@ -100,17 +103,17 @@ def db_upgrade(json: JsonFlag = False) -> None:
 @config_app.command("show")
 def config_show(json: JsonFlag = False) -> None:
     """Show the effective settings and where the database is."""
-    from easein.settings import Settings, default_config_file, get_settings
+    from easein.settings import default_config_file, get_settings, setting_fields
 
     settings = get_settings(database_url=STATE.db)
-    values = settings.model_dump()
+    values = settings.as_dict()
     values["database_url"] = settings.resolved_database_url()
     if json:
         emit_json({"config_file": str(default_config_file()), "settings": values})
         return
     typer.echo(f"config file: {default_config_file()}")
-    for name, field in Settings.model_fields.items():
-        typer.echo(f"{name} = {values[name]!r}    # {field.description}")
+    for name, field in setting_fields().items():
+        typer.echo(f"{name} = {values[name]!r}    # {field.metadata['help']}")
 
 
 def register(app: typer.Typer) -> None:

@@ -1,7 +1,5 @@
 """`easein guide [topic]` and `easein emergency` (the lost-object protocol)."""
 
-from __future__ import annotations
-
 import sys
 import time
 from datetime import timedelta
@@ -9,9 +7,7 @@ from typing import Annotated
 
 import typer
 
-from easein import content
 from easein.cli.context import console, emit_json
-from easein.domain import emergency as protocol
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 
@@ -25,6 +21,8 @@ def guide(
     json: JsonFlag = False,
 ) -> None:
     """Read the guide: what training is, safety, bleeding, preparation, and more."""
+    from easein import content
+
     if search is not None:
         hits = content.search(search)
         if json:
@@ -69,6 +67,8 @@ def emergency(
     json: JsonFlag = False,
 ) -> None:
     """Something is inside and will not come out: what to do, now."""
+    from easein.domain import emergency as protocol
+
     steps = protocol.protocol()
     if json:
         emit_json(
@@ -100,6 +100,8 @@ def emergency(
 
 
 def _guided() -> None:
+    from easein.domain import emergency as protocol
+
     step = protocol.Step.BEAR_DOWN
     started = monotonic()
     shown: protocol.Step | None = None

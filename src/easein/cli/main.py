@@ -5,8 +5,6 @@ was written: every service is one transaction); anything else is one line and
 exit code 1, with the traceback only under EASEIN_DEBUG=1.
 """
 
-from __future__ import annotations
-
 import os
 import sys
 from typing import Annotated

@@ -1,7 +1,5 @@
 """Shaping domain values for output: JSON documents and human strings, in one place."""
 
-from __future__ import annotations
-
 from typing import Any
 
 from easein.domain.ladder import Ladder

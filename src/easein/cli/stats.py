@@ -1,9 +1,7 @@
 """`easein stats` and `easein plan ...`."""
 
-from __future__ import annotations
-
 from datetime import timedelta
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -11,11 +9,8 @@ from easein.cli.context import STATE, console, emit_json
 from easein.cli.present import size
 from easein.domain.clock import parse_date
 from easein.domain.errors import InvalidInput
-from easein.domain.schedule import Plan, occurrences
 from easein.domain.sessions import SessionKind
 from easein.domain.units import format_duration, parse_duration
-from easein.services import plans as plan_service
-from easein.services import stats as stats_service
 
 plan_app = typer.Typer(help="Training plans: what, on which days, at what time.")
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
@@ -30,6 +25,8 @@ def stats(
     json: JsonFlag = False,
 ) -> None:
     """Sessions and wear hours per week, earned size over time, trends and adherence."""
+    from easein.services import stats as stats_service
+
     if weeks < 1:
         raise InvalidInput("--weeks must be at least 1", field="weeks")
     prof = STATE.profile()
@@ -111,7 +108,7 @@ def stats(
         )
 
 
-def _plan_json(plan: Plan) -> dict[str, object]:
+def _plan_json(plan: Any) -> dict[str, object]:
     return {
         "id": plan.id,
         "name": plan.name,
@@ -139,6 +136,8 @@ def plan_add(
     json: JsonFlag = False,
 ) -> None:
     """Add a recurring plan; adherence counts safety rest as excused, never missed."""
+    from easein.services import plans as plan_service
+
     prof = STATE.profile()
     try:
         session_kind = SessionKind(kind.strip().lower())
@@ -171,6 +170,9 @@ def plan_list(
     json: JsonFlag = False,
 ) -> None:
     """List your plans with their next occurrence."""
+    from easein.domain.schedule import occurrences
+    from easein.services import plans as plan_service
+
     prof = STATE.profile()
     app = STATE.app()
     found = plan_service.list_plans(app, prof, include_ended=all_)
@@ -196,6 +198,8 @@ def plan_end(
     json: JsonFlag = False,
 ) -> None:
     """End a plan today (its history stays)."""
+    from easein.services import plans as plan_service
+
     ended = plan_service.end_plan(STATE.app(), STATE.profile(), plan)
     if json:
         emit_json(_plan_json(ended))

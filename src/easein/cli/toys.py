@@ -1,7 +1,5 @@
 """`easein toy ...` and `easein ladder`."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

@@ -1,7 +1,5 @@
 """`easein init`, `profile`, `log`, `status`, `cleared`, `condition ...`, `history`."""
 
-from __future__ import annotations
-
 import sys
 from typing import Annotated
 
