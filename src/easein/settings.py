@@ -73,6 +73,22 @@ class Settings:
         5000, "How long a SQLite write waits for another writer (milliseconds)."
     )
     debug: bool = setting(False, "Show tracebacks for unexpected errors.")
+    argon2_time_cost: int = setting(3, "Argon2id passes for password hashes (at least 2).")
+    argon2_memory_kib: int = setting(
+        65536, "Argon2id memory per password hash, in KiB (at least 19456)."
+    )
+    argon2_parallelism: int = setting(4, "Argon2id lanes per password hash.")
+    session_idle_days: int = setting(
+        14, "A sign-in ends after this many days without use (web and API)."
+    )
+    session_max_days: int = setting(90, "A sign-in ends this many days after it began, at most.")
+    login_max_failures: int = setting(
+        5, "Failed sign-ins for one name before further tries get HTTP 429."
+    )
+    login_window_minutes: int = setting(15, "The window those failures are counted in.")
+    secure_cookies: bool = setting(
+        False, "Mark cookies Secure: set true when EaseIn is served over https."
+    )
 
     def resolved_database_url(self) -> str:
         """Return the SQLAlchemy URL: a plain path becomes a SQLite URL."""

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from easein.cli import data, guide, stats, toys, training
+from easein.cli import data, guide, serve, stats, toys, training
 from easein.cli.context import STATE
 from easein.domain.errors import EaseInError
 
@@ -44,6 +44,7 @@ toys.register(app)
 stats.register(app)
 data.register(app)
 guide.register(app)
+serve.register(app)
 
 
 def _fail(message: str, code: int) -> int:

@@ -1,16 +1,16 @@
 """`easein stats` and `easein plan ...`."""
 
 from datetime import timedelta
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from easein.cli.context import STATE, console, emit_json
-from easein.cli.present import size
 from easein.domain.clock import parse_date
 from easein.domain.errors import InvalidInput
 from easein.domain.sessions import SessionKind
 from easein.domain.units import format_duration, parse_duration
+from easein.present import plan_json, size, stats_json
 
 plan_app = typer.Typer(help="Training plans: what, on which days, at what time.")
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
@@ -33,48 +33,7 @@ def stats(
     result = stats_service.stats(STATE.app(), prof)
     summary = result.adherence
     if json:
-        emit_json(
-            {
-                "sessions": result.sessions,
-                "wear_hours": result.wear_hours,
-                "weeks": [
-                    {
-                        "week": w.start.isoformat(),
-                        "sessions": w.sessions,
-                        "stretch": w.stretch,
-                        "wear": w.wear,
-                        "partnered": w.partnered,
-                        "active_minutes": w.active_minutes,
-                        "wear_hours": w.wear_hours,
-                        "avg_pain": w.avg_pain,
-                        "avg_comfort": w.avg_comfort,
-                        "largest_mm": w.largest_mm,
-                        "bleeding": w.bleeding,
-                    }
-                    for w in result.weeks
-                ],
-                "earned": [{"day": d.isoformat(), "earned_mm": mm} for d, mm in result.earned],
-                "trend": {
-                    "days": result.trend.days,
-                    "pain_recent": result.trend.pain_recent,
-                    "pain_before": result.trend.pain_before,
-                    "comfort_recent": result.trend.comfort_recent,
-                    "comfort_before": result.trend.comfort_before,
-                },
-                "adherence": None
-                if summary is None
-                else {
-                    "done": summary.done,
-                    "missed": summary.missed,
-                    "excused": summary.excused,
-                    "due": summary.due,
-                    "rate": summary.rate,
-                    "current_streak": summary.current_streak,
-                    "best_streak": summary.best_streak,
-                    "habit_strength": summary.habit_strength,
-                },
-            }
-        )
+        emit_json(stats_json(result))
         return
     from rich.table import Table
 
@@ -106,19 +65,6 @@ def stats(
             f"by safety rest (never a miss); adherence {rate}; streak {summary.current_streak} "
             f"(best {summary.best_streak}); habit strength {summary.habit_strength:.0f}/100."
         )
-
-
-def _plan_json(plan: Any) -> dict[str, object]:
-    return {
-        "id": plan.id,
-        "name": plan.name,
-        "kind": plan.kind.value,
-        "rrule": plan.rrule,
-        "starts_on": plan.starts_on.isoformat(),
-        "at": plan.at.strftime("%H:%M"),
-        "duration_min": plan.duration.total_seconds() / 60,
-        "ended_on": plan.ended_on.isoformat() if plan.ended_on else None,
-    }
 
 
 @plan_app.command("add")
@@ -156,7 +102,7 @@ def plan_add(
         starts_on=parse_date(starts, field="starts") if starts else None,
     )
     if json:
-        emit_json(_plan_json(plan))
+        emit_json(plan_json(plan))
     else:
         typer.echo(
             f"Plan #{plan.id} {plan.name}: {plan.kind.value} {plan.rrule} at "
@@ -177,7 +123,7 @@ def plan_list(
     app = STATE.app()
     found = plan_service.list_plans(app, prof, include_ended=all_)
     if json:
-        emit_json([_plan_json(p) for p in found])
+        emit_json([plan_json(p) for p in found])
         return
     if not found:
         typer.echo("No plans yet.")
@@ -202,7 +148,7 @@ def plan_end(
 
     ended = plan_service.end_plan(STATE.app(), STATE.profile(), plan)
     if json:
-        emit_json(_plan_json(ended))
+        emit_json(plan_json(ended))
     else:
         typer.echo(f"Ended plan {ended.name}.")
 

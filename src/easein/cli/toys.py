@@ -5,9 +5,9 @@ from typing import Annotated
 import typer
 
 from easein.cli.context import STATE, console, emit_json
-from easein.cli.present import ladder_json, size, toy_json, toy_line
 from easein.domain.errors import InvalidInput
 from easein.domain.units import Units, diameter_from_circumference, parse_size
+from easein.present import ladder_json, size, toy_json, toy_line
 from easein.services import toys as toy_service
 from easein.services import training as training_service
 

@@ -6,7 +6,6 @@ from typing import Annotated
 import typer
 
 from easein.cli.context import STATE, console, emit_json
-from easein.cli.present import condition_json, duration, safety_json, session_json, size
 from easein.domain.clock import day_end, day_start, parse_date, parse_local_datetime
 from easein.domain.errors import InvalidInput
 from easein.domain.sessions import (
@@ -19,6 +18,7 @@ from easein.domain.sessions import (
     SessionKind,
 )
 from easein.domain.units import parse_duration
+from easein.present import condition_json, duration, safety_json, session_json, size
 from easein.services import profile as profile_service
 from easein.services import training as service
 

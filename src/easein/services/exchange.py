@@ -169,13 +169,20 @@ def has_records(db: DbSession, person_id: int) -> bool:
     return False
 
 
-def import_document(app: App, raw: Any) -> Profile:
-    """Load an export into this database, which must hold no records yet. All or nothing."""
+def import_document(app: App, raw: Any, *, person_id: int | None = None) -> Profile:
+    """Load an export into this database (or this person), holding no records yet.
+
+    All or nothing. Without `person_id` (local mode) the first person is used,
+    or created from the document's profile.
+    """
     from easein.services.import_schema import parse_document
 
     doc = parse_document(raw)
     with app.db.writing() as db:
-        person = db.scalars(select(Person).order_by(Person.id).limit(1)).first()
+        if person_id is None:
+            person = db.scalars(select(Person).order_by(Person.id).limit(1)).first()
+        else:
+            person = db.get(Person, person_id)
         if person is not None and has_records(db, person.id):
             raise Conflict(
                 "this database already holds records; import needs an empty one "
@@ -254,6 +261,11 @@ def import_document(app: App, raw: Any) -> Profile:
         profile = Profile(pid, person.timezone, doc.profile.units_enum)
         rebuild_state(db, app, profile)
     return profile
+
+
+def import_for(app: App, profile: Profile, raw: Any) -> Profile:
+    """Load an export into this person's account, which must hold no records yet."""
+    return import_document(app, raw, person_id=profile.person_id)
 
 
 def delete_everything(app: App, profile: Profile, *, confirmed: bool) -> None:

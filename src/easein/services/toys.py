@@ -51,7 +51,12 @@ def load_toys(db: DbSession, app: App, person_id: int) -> list[Toy]:
 
 
 def find_toy(toys: list[Toy], ref: str | int, *, field: str = "item") -> Toy:
-    """Return the toy named (case-insensitive) or numbered by `ref`."""
+    """Return the toy named (case-insensitive) or numbered by `ref`; an int is an id only."""
+    if isinstance(ref, int):
+        for toy in toys:
+            if toy.id == ref:
+                return toy
+        raise NotFound(f"no item #{ref}", field=field)
     text = str(ref).strip()
     for toy in toys:
         if toy.name.casefold() == text.casefold():
@@ -128,7 +133,7 @@ def list_toys(app: App, person_id: int, *, include_retired: bool = False) -> lis
     return sorted(toys, key=lambda t: (t.diameter_mm, t.name.casefold()))
 
 
-def edit_toy(app: App, person_id: int, ref: str, **changes: object) -> Toy:
+def edit_toy(app: App, person_id: int, ref: str | int, **changes: object) -> Toy:
     """Change the given fields of an item (None leaves a field as it is)."""
     clean = {k: v for k, v in changes.items() if v is not None}
     with app.db.writing() as db:
@@ -142,7 +147,7 @@ def edit_toy(app: App, person_id: int, ref: str, **changes: object) -> Toy:
         return updated
 
 
-def set_retired(app: App, person_id: int, ref: str, *, retired: bool) -> Toy:
+def set_retired(app: App, person_id: int, ref: str | int, *, retired: bool) -> Toy:
     """Retire an item (kept for history, off the ladder) or bring it back."""
     with app.db.writing() as db:
         toy = find_toy(load_toys(db, app, person_id), ref)

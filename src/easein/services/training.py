@@ -29,7 +29,9 @@ from easein.store.models import AcknowledgementRow, ConditionRow, SessionRow
 from easein.store.records import condition_from_row, session_from_row, session_payload
 
 
-def log_session(app: App, profile: Profile, draft: Session, item_refs: list[str]) -> Session:
+def log_session(
+    app: App, profile: Profile, draft: Session, item_refs: list[str] | list[int]
+) -> Session:
     """Store a session whose items are named by `item_refs`; the largest counts as reached.
 
     Every item must be usable anally (rule `toy.base_required`); all checks run
@@ -207,6 +209,15 @@ def history(
         query = query.limit(limit)
     with app.db.reading() as db:
         return [session_from_row(r, app.codec) for r in db.scalars(query)]
+
+
+def get_session(app: App, profile: Profile, session_id: int) -> Session:
+    """Return one of this person's sessions; another person's does not exist."""
+    with app.db.reading() as db:
+        row = db.get(SessionRow, session_id)
+        if row is None or row.person_id != profile.person_id:
+            raise NotFound("no such session", field="session_id")
+        return session_from_row(row, app.codec)
 
 
 def item_names(app: App, profile: Profile) -> dict[int, Toy]:

@@ -1,4 +1,4 @@
-"""Shaping domain values for output: JSON documents and human strings, in one place."""
+"""Domain values as JSON documents and short human strings, shared by the CLI and the API."""
 
 from typing import Any
 
@@ -124,3 +124,60 @@ def condition_json(c: Condition) -> dict[str, Any]:
 
 def duration(s: Session) -> str:
     return format_duration(s.duration)
+
+
+def plan_json(plan: Any) -> dict[str, Any]:
+    return {
+        "id": plan.id,
+        "name": plan.name,
+        "kind": plan.kind.value,
+        "rrule": plan.rrule,
+        "starts_on": plan.starts_on.isoformat(),
+        "at": plan.at.strftime("%H:%M"),
+        "duration_min": plan.duration.total_seconds() / 60,
+        "ended_on": plan.ended_on.isoformat() if plan.ended_on else None,
+    }
+
+
+def stats_json(result: Any) -> dict[str, Any]:
+    summary = result.adherence
+    return {
+        "sessions": result.sessions,
+        "wear_hours": result.wear_hours,
+        "weeks": [
+            {
+                "week": w.start.isoformat(),
+                "sessions": w.sessions,
+                "stretch": w.stretch,
+                "wear": w.wear,
+                "partnered": w.partnered,
+                "active_minutes": w.active_minutes,
+                "wear_hours": w.wear_hours,
+                "avg_pain": w.avg_pain,
+                "avg_comfort": w.avg_comfort,
+                "largest_mm": w.largest_mm,
+                "bleeding": w.bleeding,
+            }
+            for w in result.weeks
+        ],
+        "earned": [{"day": d.isoformat(), "earned_mm": mm} for d, mm in result.earned],
+        "trend": {
+            "days": result.trend.days,
+            "pain_recent": result.trend.pain_recent,
+            "pain_before": result.trend.pain_before,
+            "comfort_recent": result.trend.comfort_recent,
+            "comfort_before": result.trend.comfort_before,
+        },
+        "adherence": None
+        if summary is None
+        else {
+            "done": summary.done,
+            "missed": summary.missed,
+            "excused": summary.excused,
+            "due": summary.due,
+            "rate": summary.rate,
+            "current_streak": summary.current_streak,
+            "best_streak": summary.best_streak,
+            "habit_strength": summary.habit_strength,
+        },
+    }

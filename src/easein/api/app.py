@@ -1,0 +1,60 @@
+"""The web application: the JSON API under /api/v1 and the pages, from one factory."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import datetime
+
+from fastapi import FastAPI
+
+from easein import __version__
+from easein.api import errors
+from easein.services.app import App, open_app
+from easein.settings import Settings, get_settings
+
+API = "/api/v1"
+
+
+def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = None) -> FastAPI:
+    """Return the ASGI app on `settings`' database (migrated at start-up)."""
+    from easein.api.routes import account, training
+
+    @asynccontextmanager
+    async def lifespan(api: FastAPI) -> AsyncIterator[None]:
+        core: App = open_app(settings, clock=clock)
+        api.state.easein = core
+        gc.freeze()  # long-lived start-up objects out of the collector's way (p99)
+        try:
+            yield
+        finally:
+            core.close()
+
+    api = FastAPI(
+        title="EaseIn",
+        version=__version__,
+        description="A private, safety-first companion for progressive anal training.",
+        openapi_url=f"{API}/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    errors.install(api)
+    api.include_router(account.router, prefix=API)
+    api.include_router(training.router, prefix=API)
+
+    @api.get(f"{API}/health", tags=["meta"])
+    async def health() -> dict[str, str]:
+        """Liveness: no database, no sign-in."""
+        return {"status": "ok"}
+
+    from easein.web.pages import install as install_pages
+
+    install_pages(api)
+    return api
+
+
+def factory() -> FastAPI:
+    """Entry point for `uvicorn --factory` (`easein serve`): settings from the environment."""
+    return create_app(get_settings())

@@ -1,0 +1,71 @@
+"""Domain errors become HTTP errors here, once: 422 names the field and the rule."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+from easein.domain.errors import Conflict, EaseInError, NotFound
+from easein.services.accounts import NotAuthenticated, TooManyAttempts
+
+
+class ErrorItem(BaseModel):
+    loc: list[str]
+    msg: str
+    type: str
+
+
+class ValidationErrorBody(BaseModel):
+    """422: what was wrong (`loc` is the field path) and the rule it broke (`type`)."""
+
+    detail: list[ErrorItem]
+
+
+class MessageBody(BaseModel):
+    """401, 403, 404, 409, 429: one message for a person."""
+
+    detail: str
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
+    401: {"model": MessageBody, "description": "Not signed in"},
+    403: {"model": MessageBody, "description": "CSRF token missing or wrong"},
+    404: {"model": MessageBody, "description": "Not found (or not yours)"},
+    422: {"model": ValidationErrorBody, "description": "Invalid input; nothing was written"},
+}
+
+
+class CsrfRefused(EaseInError):
+    """An unsafe request made with a session cookie lacked the CSRF token or came cross-site."""
+
+    code = "csrf"
+
+
+def status_of(error: EaseInError) -> int:
+    if isinstance(error, CsrfRefused):
+        return 403
+    if isinstance(error, NotAuthenticated):
+        return 401
+    if isinstance(error, TooManyAttempts):
+        return 429
+    if isinstance(error, NotFound):
+        return 404
+    if isinstance(error, Conflict):
+        return 409
+    return 422
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(EaseInError)
+    async def on_domain_error(request: Request, error: EaseInError) -> JSONResponse:
+        status = status_of(error)
+        if status == 422:
+            where = ["body", *(error.field or "body").split(".")]
+            body: dict[str, object] = {
+                "detail": [{"loc": where, "msg": error.message, "type": error.code}]
+            }
+        else:
+            body = {"detail": error.message}
+        headers = {"WWW-Authenticate": 'Bearer realm="easein"'} if status == 401 else None
+        return JSONResponse(body, status_code=status, headers=headers)

@@ -1,0 +1,239 @@
+"""Request and response bodies. Strict: a wrong type is a 422, never silently coerced."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
+
+Scale = Annotated[StrictInt, Field(ge=0, le=10)]
+Kind = Literal["stretch", "wear", "partnered"]
+ToyKindName = Literal[
+    "plug", "dildo", "dilator", "beads", "wand", "vibrator", "prostate_massager",
+    "finger", "fingers", "hand", "other",
+]  # fmt: skip
+BaseName = Literal["flared", "handle", "body", "none"]
+Size = Annotated[float, Field(gt=0, le=1000, strict=True)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Register(Strict):
+    username: StrictStr = Field(min_length=3, max_length=64)
+    password: StrictStr = Field(min_length=8, max_length=256)
+    adult: StrictBool
+    timezone: StrictStr = Field(default="UTC", max_length=64)
+    units: Literal["mm", "in"] = "mm"
+
+
+class Login(Strict):
+    username: StrictStr = Field(max_length=64)
+    password: StrictStr = Field(max_length=256)
+
+
+class SignedIn(BaseModel):
+    username: str
+    csrf_token: str
+
+
+class ProfileOut(BaseModel):
+    username: str
+    timezone: str
+    units: str
+
+
+class ProfileUpdate(Strict):
+    timezone: StrictStr | None = Field(default=None, max_length=64)
+    units: Literal["mm", "in"] | None = None
+
+
+class PasswordChange(Strict):
+    current_password: StrictStr = Field(max_length=256)
+    new_password: StrictStr = Field(max_length=256)
+
+
+class AccountDelete(Strict):
+    password: StrictStr = Field(max_length=256)
+
+
+class SignInOut(BaseModel):
+    id: int
+    kind: str
+    name: str
+    created_at: datetime
+    last_seen_at: datetime
+    expires_at: datetime | None
+    current: bool
+
+
+class TokenCreate(Strict):
+    name: StrictStr = Field(min_length=1, max_length=80)
+
+
+class TokenCreated(BaseModel):
+    id: int
+    name: str
+    token: str = Field(description="Shown once: keep it; only its hash is stored.")
+
+
+class ToyCreate(Strict):
+    name: StrictStr = Field(min_length=1, max_length=80)
+    kind: ToyKindName
+    diameter_mm: Size
+    base: BaseName | None = None
+    length_mm: Size | None = None
+    neck_mm: Size | None = None
+    material: StrictStr | None = Field(default=None, max_length=40)
+
+
+class ToyUpdate(Strict):
+    name: StrictStr | None = Field(default=None, min_length=1, max_length=80)
+    kind: ToyKindName | None = None
+    diameter_mm: Size | None = None
+    base: BaseName | None = None
+    length_mm: Size | None = None
+    neck_mm: Size | None = None
+    material: StrictStr | None = Field(default=None, max_length=40)
+    retired: StrictBool | None = None
+
+
+class ToyOut(BaseModel):
+    id: int
+    name: str
+    kind: str
+    diameter_mm: float
+    circumference_mm: float
+    length_mm: float | None
+    neck_mm: float | None
+    base: str
+    material: str | None
+    retired: bool
+    usable: bool
+    refusal: str | None
+
+
+class SessionCreate(Strict):
+    kind: Kind = "stretch"
+    started_at: AwareDatetime | None = Field(
+        default=None, description="Start; default: it just finished (now minus duration)."
+    )
+    duration_min: Annotated[StrictInt, Field(ge=1, le=1440)]
+    item_ids: list[StrictInt] = Field(min_length=1, max_length=20)
+    pain: Scale
+    sharp: StrictBool = False
+    comfort: Scale | None = None
+    pleasure: Scale | None = None
+    bleeding: Literal["none", "spotting", "lasting"] = "none"
+    colour: Literal["bright", "dark"] | None = None
+    outcome: Literal["completed", "stopped", "failed"] = "completed"
+    lube: StrictBool = True
+    relubed: StrictBool | None = None
+    warm_up: StrictBool | None = None
+    breath_phase: Literal["inhale", "exhale"] | None = None
+    sensations: list[
+        Literal["stretch", "burning", "tension", "cramping", "pressure", "urge_to_expel",
+                "fullness"]
+    ] = Field(default_factory=list, max_length=7)  # fmt: skip
+    orgasm: StrictBool | None = None
+    mess: StrictBool | None = None
+    notes: StrictStr = Field(default="", max_length=10_000)
+
+
+class ItemRef(BaseModel):
+    id: int
+    name: str | None
+
+
+class Reached(BaseModel):
+    id: int
+    name: str | None
+    diameter_mm: float
+
+
+class SessionOut(BaseModel):
+    id: int
+    kind: str
+    started_at: datetime
+    duration_min: float
+    items: list[ItemRef]
+    reached: Reached
+    pain: int
+    sharp: bool
+    comfort: int | None
+    pleasure: int | None
+    bleeding: str
+    colour: str | None
+    outcome: str
+    lube: bool
+    relubed: bool | None
+    warm_up: bool | None
+    breath_phase: str | None
+    sensations: list[str]
+    orgasm: bool | None
+    mess: bool | None
+    notes: str
+
+
+class ReasonOut(BaseModel):
+    rule: str
+    message: str
+    session_id: int | None
+
+
+class ItemOut(BaseModel):
+    id: int
+    name: str
+    diameter_mm: float
+
+
+class RecommendationOut(BaseModel):
+    action: Literal["advance", "hold", "step_back", "none"]
+    item: ItemOut | None
+    why: str
+
+
+class StatusOut(BaseModel):
+    state: Literal["ready", "rest", "paused", "medical_hold"]
+    until: datetime | None
+    reasons: list[ReasonOut]
+    recommendation: RecommendationOut
+
+
+class Clearance(Strict):
+    confirm: StrictBool = Field(description="I have seen a doctor or am otherwise sure.")
+    statement: StrictStr = Field(default="", max_length=2000)
+
+
+class ConditionCreate(Strict):
+    condition: Literal["haemorrhoids", "constipation", "diarrhoea", "other"]
+    note: StrictStr = Field(default="", max_length=1000)
+
+
+class ConditionOut(BaseModel):
+    id: int
+    condition: str
+    note: str
+    since: datetime
+    cleared_at: datetime | None
+
+
+class PlanCreate(Strict):
+    name: StrictStr = Field(min_length=1, max_length=80)
+    kind: Kind = "stretch"
+    schedule: StrictStr = Field(max_length=200, description="'every night', 'mon,wed,fri', RRULE")
+    at: StrictStr = Field(pattern=r"^\d{2}:\d{2}$", description="Local time of day, HH:MM")
+    duration_min: Annotated[StrictInt, Field(ge=1, le=1440)]
+
+
+class PlanOut(BaseModel):
+    id: int
+    name: str
+    kind: str
+    rrule: str
+    starts_on: str
+    at: str
+    duration_min: float
+    ended_on: str | None

@@ -1,0 +1,323 @@
+"""Accounts, sign-in sessions and personal access tokens (the web app and the API).
+
+Tokens are 256-bit random strings; only their SHA-256 is stored, so the
+sessions table cannot be replayed. Passwords are hashed with Argon2id.
+Failed sign-ins are counted in the database so that every worker throttles alike.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import cache
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session as DbSession
+
+from easein.domain.errors import Conflict, EaseInError, InvalidInput, NotFound
+from easein.domain.units import Units
+from easein.services.app import App
+from easein.services.profile import Profile, create_person
+from easein.store.models import AccountRow, AuthSessionRow, LoginFailureRow, Person
+
+MIN_PASSWORD = 8
+MAX_PASSWORD = 256
+BROWSER = "browser"
+ACCESS_TOKEN = "token"  # noqa: S105 (a kind of sign-in, not a secret)
+
+
+class NotAuthenticated(EaseInError):
+    code = "not_authenticated"
+
+
+class TooManyAttempts(EaseInError):
+    code = "too_many_attempts"
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is asking: the account, its person, and the sign-in used."""
+
+    account_id: int
+    username: str
+    session_id: int
+    kind: str
+    token_hash: str
+    profile: Profile
+
+
+@dataclass(frozen=True)
+class SignIn:
+    """A sign-in as listed to its owner (never with its token)."""
+
+    id: int
+    kind: str
+    name: str
+    created_at: datetime
+    last_seen_at: datetime
+    expires_at: datetime | None
+
+
+@cache
+def _hasher(time_cost: int, memory_kib: int, parallelism: int):  # type: ignore[no-untyped-def]
+    from argon2 import PasswordHasher, Type
+
+    return PasswordHasher(
+        time_cost=time_cost, memory_cost=memory_kib, parallelism=parallelism, type=Type.ID
+    )
+
+
+def hasher(app: App):  # type: ignore[no-untyped-def]
+    s = app.settings
+    return _hasher(s.argon2_time_cost, s.argon2_memory_kib, s.argon2_parallelism)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def csrf_token(session_token_hash: str) -> str:
+    """Return the CSRF token of a sign-in: derived, so no worker needs to remember it."""
+    return hmac.new(session_token_hash.encode(), b"easein-csrf", hashlib.sha256).hexdigest()
+
+
+def check_username(name: str) -> str:
+    clean = name.strip().lower()
+    if not 3 <= len(clean) <= 64 or not all(c.isalnum() or c in "._-" for c in clean):
+        raise InvalidInput(
+            "username: 3-64 letters, digits, dots, dashes or underscores",
+            field="username",
+        )
+    return clean
+
+
+def check_password(password: str, *, field: str = "password") -> str:
+    if len(password) < MIN_PASSWORD:
+        raise InvalidInput(f"{field}: at least {MIN_PASSWORD} characters", field=field)
+    if len(password) > MAX_PASSWORD:
+        raise InvalidInput(f"{field}: at most {MAX_PASSWORD} characters", field=field)
+    return password
+
+
+def _profile_of(db: DbSession, person_id: int) -> Profile:
+    person = db.get(Person, person_id)
+    assert person is not None
+    return Profile(person.id, person.timezone, Units(person.units))
+
+
+def register(
+    app: App, *, username: str, password: str, adult: bool, timezone: str, units: str
+) -> Profile:
+    """Create a person and their account (adults only)."""
+    name = check_username(username)
+    check_password(password)
+    digest = hasher(app).hash(password)
+    with app.db.writing() as db:
+        if db.scalar(select(AccountRow.id).where(AccountRow.username == name)) is not None:
+            raise Conflict("that username is taken", field="username")
+        person = create_person(db, app, adult=adult, timezone=timezone, units=units)
+        now = app.now()
+        db.add(
+            AccountRow(
+                person_id=person.id,
+                username=name,
+                password_hash=digest,
+                created_at=now,
+                password_changed_at=now,
+            )
+        )
+        db.flush()
+        return _profile_of(db, person.id)
+
+
+def _new_sign_in(
+    db: DbSession, app: App, account_id: int, kind: str, name: str
+) -> tuple[str, AuthSessionRow]:
+    token = secrets.token_urlsafe(32)
+    now = app.now()
+    expires = None if kind == ACCESS_TOKEN else now + timedelta(days=app.settings.session_max_days)
+    row = AuthSessionRow(
+        account_id=account_id,
+        kind=kind,
+        name=name[:80],
+        token_hash=token_hash(token),
+        created_at=now,
+        last_seen_at=now,
+        expires_at=expires,
+    )
+    db.add(row)
+    db.flush()
+    return token, row
+
+
+def _throttle_key(username: str) -> str:
+    return hashlib.sha256(b"login:" + username.strip().lower().encode()).hexdigest()
+
+
+def login(app: App, *, username: str, password: str, client: str = "browser") -> str:
+    """Return a new session token for the right password; 429 after repeated failures.
+
+    Unknown names and wrong passwords get the same answer and, since a dummy
+    hash is verified for unknown names, about the same time.
+    """
+    from argon2.exceptions import InvalidHashError, VerificationError
+
+    key = _throttle_key(username)
+    now = app.now()
+    window = now - timedelta(minutes=app.settings.login_window_minutes)
+    with app.db.reading() as db:
+        failures = db.scalar(
+            select(func.count()).where(LoginFailureRow.key == key, LoginFailureRow.at >= window)
+        )
+        account = db.scalars(
+            select(AccountRow).where(AccountRow.username == username.strip().lower())
+        ).first()
+    if (failures or 0) >= app.settings.login_max_failures:
+        raise TooManyAttempts(
+            "too many failed sign-ins: wait a few minutes and try again", field="username"
+        )
+    ph = hasher(app)
+    ok = False
+    try:
+        ok = ph.verify(account.password_hash if account else _dummy_hash(app), password)
+    except (VerificationError, InvalidHashError):
+        ok = False
+    if not ok or account is None:
+        with app.db.writing() as db:
+            db.add(LoginFailureRow(key=key, at=now))
+        raise NotAuthenticated("wrong username or password", field="password")
+    with app.db.writing() as db:
+        db.execute(delete(LoginFailureRow).where(LoginFailureRow.key == key))
+        if ph.check_needs_rehash(account.password_hash):
+            row = db.get(AccountRow, account.id)
+            assert row is not None
+            row.password_hash = ph.hash(password)
+        token, _ = _new_sign_in(db, app, account.id, BROWSER, client)
+    return token
+
+
+def _dummy_hash(app: App) -> str:
+    return str(
+        _dummy(
+            app.settings.argon2_time_cost,
+            app.settings.argon2_memory_kib,
+            app.settings.argon2_parallelism,
+        )
+    )
+
+
+@cache
+def _dummy(time_cost: int, memory_kib: int, parallelism: int) -> str:
+    return str(_hasher(time_cost, memory_kib, parallelism).hash(secrets.token_hex(16)))
+
+
+def authenticate(app: App, token: str, *, kind: str | None = None) -> Principal:
+    """Return who holds `token`, or raise if it is unknown, ended or expired."""
+    digest = token_hash(token)
+    now = app.now()
+    with app.db.reading() as db:
+        row = db.execute(
+            select(AuthSessionRow, AccountRow)
+            .join(AccountRow, AccountRow.id == AuthSessionRow.account_id)
+            .where(AuthSessionRow.token_hash == digest)
+        ).first()
+        if row is None:
+            raise NotAuthenticated("sign in first", field="token")
+        sign_in, account = row
+        if kind is not None and sign_in.kind != kind:
+            raise NotAuthenticated("sign in first", field="token")
+        idle = now - sign_in.last_seen_at > timedelta(days=app.settings.session_idle_days)
+        expired = sign_in.expires_at is not None and now >= sign_in.expires_at
+        if sign_in.kind == BROWSER and (idle or expired):
+            raise NotAuthenticated("your sign-in expired: sign in again", field="token")
+        profile = _profile_of(db, account.person_id)
+    if now - sign_in.last_seen_at > timedelta(minutes=5):
+        # Touch at most every few minutes: a write per request would serialise reads.
+        with app.db.writing() as db:
+            fresh = db.get(AuthSessionRow, sign_in.id)
+            if fresh is not None:
+                fresh.last_seen_at = now
+    return Principal(account.id, account.username, sign_in.id, sign_in.kind, digest, profile)
+
+
+def logout(app: App, principal: Principal) -> None:
+    with app.db.writing() as db:
+        db.execute(delete(AuthSessionRow).where(AuthSessionRow.id == principal.session_id))
+
+
+def list_sign_ins(app: App, principal: Principal, kind: str = BROWSER) -> list[SignIn]:
+    with app.db.reading() as db:
+        rows = db.scalars(
+            select(AuthSessionRow)
+            .where(AuthSessionRow.account_id == principal.account_id, AuthSessionRow.kind == kind)
+            .order_by(AuthSessionRow.id)
+        )
+        return [
+            SignIn(r.id, r.kind, r.name, r.created_at, r.last_seen_at, r.expires_at) for r in rows
+        ]
+
+
+def end_sign_in(app: App, principal: Principal, sign_in_id: int, kind: str = BROWSER) -> None:
+    """End one of your own sign-ins (or revoke one of your tokens); others' do not exist."""
+    with app.db.writing() as db:
+        row = db.get(AuthSessionRow, sign_in_id)
+        if row is None or row.account_id != principal.account_id or row.kind != kind:
+            raise NotFound("no such sign-in", field="session_id")
+        db.delete(row)
+
+
+def create_access_token(app: App, principal: Principal, name: str) -> tuple[str, SignIn]:
+    """Return a new personal access token (shown once) for API clients and scripts."""
+    clean = " ".join(name.split())
+    if not 1 <= len(clean) <= 80:
+        raise InvalidInput("name: 1-80 characters", field="name")
+    with app.db.writing() as db:
+        token, row = _new_sign_in(db, app, principal.account_id, ACCESS_TOKEN, clean)
+        return token, SignIn(row.id, row.kind, row.name, row.created_at, row.last_seen_at, None)
+
+
+def change_password(app: App, principal: Principal, *, current: str, new: str) -> None:
+    """Change the password (the current one is required) and end every other sign-in."""
+    from argon2.exceptions import VerificationError
+
+    check_password(new, field="new_password")
+    with app.db.reading() as db:
+        account = db.get(AccountRow, principal.account_id)
+        assert account is not None
+        stored = account.password_hash
+    try:
+        hasher(app).verify(stored, current)
+    except VerificationError:
+        raise InvalidInput("current_password is wrong", field="current_password") from None
+    digest = hasher(app).hash(new)
+    with app.db.writing() as db:
+        account = db.get(AccountRow, principal.account_id)
+        assert account is not None
+        account.password_hash = digest
+        account.password_changed_at = app.now()
+        db.execute(
+            delete(AuthSessionRow).where(
+                AuthSessionRow.account_id == principal.account_id,
+                AuthSessionRow.id != principal.session_id,
+                AuthSessionRow.kind == BROWSER,
+            )
+        )
+
+
+def delete_account(app: App, principal: Principal, *, password: str) -> None:
+    """Delete the account, the person and everything of theirs (password required)."""
+    from argon2.exceptions import VerificationError
+
+    with app.db.reading() as db:
+        account = db.get(AccountRow, principal.account_id)
+        assert account is not None
+        stored = account.password_hash
+    try:
+        hasher(app).verify(stored, password)
+    except VerificationError:
+        raise InvalidInput("password is wrong", field="password") from None
+    with app.db.writing() as db:
+        db.execute(delete(Person).where(Person.id == principal.profile.person_id))
