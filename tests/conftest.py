@@ -169,3 +169,49 @@ def app(settings: Settings, clock: FakeClock) -> Iterator[App]:
     application = open_app(settings, clock=clock)
     yield application
     application.close()
+
+
+FAST_HASHING = {"argon2_time_cost": 1, "argon2_memory_kib": 64, "argon2_parallelism": 1}
+
+
+@dataclass
+class LiveServer:
+    """A real uvicorn server on a free loopback port, serving `create_app(settings)`."""
+
+    url: str
+    settings: Settings
+    clock: FakeClock
+
+
+@pytest.fixture
+def live_server(database_url: str, clock: FakeClock) -> Iterator[LiveServer]:
+    """Start the web app and API with uvicorn in a thread; stop it after the test.
+
+    Password hashing is made cheap here only (FAST_HASHING); the clock is injected.
+    """
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    from easein.api.app import create_app
+
+    settings = Settings(database_url=database_url, **FAST_HASHING)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = uvicorn.Config(
+        create_app(settings, clock=clock), host="127.0.0.1", port=port, log_level="warning"
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.02)
+    yield LiveServer(f"http://127.0.0.1:{port}", settings, clock)
+    server.should_exit = True
+    thread.join(timeout=10)
