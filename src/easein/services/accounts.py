@@ -95,6 +95,8 @@ def check_username(name: str) -> str:
 
 
 def check_password(password: str, *, field: str = "password") -> str:
+    if not password.strip():
+        raise InvalidInput(f"{field}: not only spaces", field=field)
     if len(password) < MIN_PASSWORD:
         raise InvalidInput(f"{field}: at least {MIN_PASSWORD} characters", field=field)
     if len(password) > MAX_PASSWORD:

@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 
 from easein.domain import adherence
+from easein.domain.clock import day_start
 from easein.domain.excused import excused_intervals
 from easein.domain.stats import Point, Trend, Week, earned_by_day, trend
 from easein.services.app import App
@@ -95,3 +96,19 @@ def stats(app: App, profile: Profile) -> Stats:
         sessions=summary.sessions,
         wear_hours=round(summary.wear_s / 3600, 1),
     )
+
+
+def adherence_days(app: App, profile: Profile, *, days: int = 84) -> list[adherence.Occurrence]:
+    """Return each planned occurrence of the last `days` local days (to today), classified."""
+    tz, now = profile.tz, app.now()
+    summary = current_summary(app, profile)
+    with app.db.reading() as db:
+        plans = load_plans(db, app, profile.person_id)
+        conditions = load_conditions(db, app, profile.person_id)
+        clearances = clearance_times(db, profile.person_id)
+    if not plans:
+        return []
+    first = now.astimezone(tz).date() - timedelta(days=days - 1)
+    start = day_start(max(first, min(p.starts_on for p in plans)), tz)
+    excused = excused_intervals(summary, clearances, conditions)
+    return adherence.evaluate_days(plans, summary.sessions_by_day(), excused, tz, start, now)

@@ -1,0 +1,104 @@
+"""Sign-up (adults only), log-in and log-out pages."""
+
+from __future__ import annotations
+
+from functools import cache
+from zoneinfo import available_timezones
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from easein.api.deps import COOKIE
+from easein.api.routes.account import set_session_cookie
+from easein.domain.errors import EaseInError
+from easein.services import accounts
+from easein.web import forms
+from easein.web.auth import Core, Form, MaybeViewer, Poster, safe_next, same_origin
+from easein.web.render import page
+
+router = APIRouter(include_in_schema=False)
+
+
+@cache
+def time_zones() -> tuple[str, ...]:
+    """Return the IANA zone names people pick from (Area/City), sorted."""
+    zones = {z for z in available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV"))}
+    return ("UTC", *sorted(zones))
+
+
+def _refused(request: Request, template: str, error: EaseInError, values: dict[str, object]):
+    status = 429 if isinstance(error, accounts.TooManyAttempts) else 422
+    context = {"errors": forms.errors_of(error), "values": values, "zones": time_zones()}
+    return page(request, template, context, status=status)
+
+
+def _signed_in(app: Core, request: Request, username: str, password: str, to: str) -> Response:
+    client = request.headers.get("user-agent", "browser")[:80]
+    token = accounts.login(app, username=username, password=password, client=client)
+    response = RedirectResponse(to, status_code=303)
+    set_session_cookie(response, app, token)
+    return response
+
+
+@router.get("/signup", response_class=HTMLResponse)
+def signup_page(request: Request, who: MaybeViewer) -> Response:
+    if who is not None:
+        return RedirectResponse("/", status_code=303)
+    values = {"timezone": "UTC", "units": "mm"}
+    return page(request, "signup.html", {"values": values, "zones": time_zones()}, private=False)
+
+
+@router.post("/signup", response_class=HTMLResponse)
+def signup(request: Request, app: Core, form: Form) -> Response:
+    values = forms.values_of(form)
+    values.pop("password", None)
+    if not same_origin(request):
+        return page(request, "refused.html", status=403)
+    username = forms.text(form, "username")
+    password = str(form.get("password") or "")
+    try:
+        accounts.register(
+            app,
+            username=username,
+            password=password,
+            adult=forms.checkbox(form, "adult"),
+            timezone=forms.text(form, "timezone", "UTC") or "UTC",
+            units=forms.text(form, "units", "mm") or "mm",
+        )
+        return _signed_in(app, request, username, password, "/toys?welcome=1")
+    except EaseInError as error:
+        return _refused(request, "signup.html", error, values)
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request, who: MaybeViewer, next: str = "/") -> Response:
+    if who is not None:
+        return RedirectResponse(safe_next(next), status_code=303)
+    return page(request, "login.html", {"values": {"next": safe_next(next)}}, private=False)
+
+
+@router.post("/login", response_class=HTMLResponse)
+def login(request: Request, app: Core, form: Form) -> Response:
+    values = {"username": forms.text(form, "username"), "next": safe_next(forms.text(form, "next"))}
+    if not same_origin(request):
+        return page(request, "refused.html", status=403)
+    try:
+        password = str(form.get("password") or "")
+        return _signed_in(app, request, values["username"], password, values["next"])
+    except EaseInError as error:
+        return _refused(request, "login.html", error, values)
+
+
+@router.get("/logout", response_class=HTMLResponse)
+def logout_page(request: Request, who: MaybeViewer) -> Response:
+    if who is None:
+        return RedirectResponse("/login", status_code=303)
+    return page(request, "logout.html", who=who)
+
+
+@router.post("/logout")
+def logout(app: Core, who: Poster) -> Response:
+    accounts.logout(app, who)
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(COOKIE, path="/")
+    return response

@@ -1,0 +1,124 @@
+"""Settings: units and time zone, password, sign-ins, deleting the account; thresholds shown."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from easein.api.deps import COOKIE
+from easein.domain.errors import EaseInError, InvalidInput
+from easein.domain.policy import THRESHOLDS
+from easein.services import accounts
+from easein.services.accounts import Principal
+from easein.services.app import App
+from easein.services.profile import update_profile
+from easein.web import forms
+from easein.web.account import time_zones
+from easein.web.auth import Core, Form, Poster, Viewer
+from easein.web.render import page
+
+router = APIRouter(include_in_schema=False)
+
+DELETE_PHRASE = "delete my account"
+THRESHOLD_NAMES = {
+    "pain_limit": "Pain limit",
+    "sessions_to_advance": "Comfortable sessions before the next size",
+    "min_days_at_size": "Days those sessions must span",
+    "max_step_percent": "Largest step up",
+    "rest_days_after_spotting": "Rest after a little blood",
+    "acute_pain": "Pain that means see a doctor",
+}
+SAVED = {
+    "profile": "Saved.",
+    "password": "Password changed. Your other sign-ins have ended.",
+    "sign-in": "That sign-in has ended.",
+}
+
+
+def settings_context(app: App, who: Principal) -> dict[str, Any]:
+    policy = app.policy.as_dict()
+    return {
+        "zones": time_zones(),
+        "sign_ins": accounts.list_sign_ins(app, who),
+        "thresholds": [
+            {
+                "t": t,
+                "name": THRESHOLD_NAMES.get(t.name, t.name),
+                "value": policy[t.name],
+                "is_default": policy[t.name] == t.default,
+            }
+            for t in THRESHOLDS
+        ],
+        "delete_phrase": DELETE_PHRASE,
+        "values": {},
+    }
+
+
+def _again(request: Request, app: App, who: Principal, error: EaseInError) -> Response:
+    context = settings_context(app, who)
+    context["errors"] = forms.errors_of(error)
+    return page(request, "settings.html", context, who=who, status=422)
+
+
+@router.get("/settings", response_class=HTMLResponse)
+def settings(request: Request, app: Core, who: Viewer, saved: str = "") -> Response:
+    context = settings_context(app, who)
+    context["saved"] = SAVED.get(saved)
+    return page(request, "settings.html", context, who=who)
+
+
+@router.post("/settings/profile", response_class=HTMLResponse)
+def profile(request: Request, app: Core, who: Poster, form: Form) -> Response:
+    try:
+        update_profile(
+            app,
+            who.profile.person_id,
+            timezone=forms.text(form, "timezone") or None,
+            units=forms.text(form, "units") or None,
+        )
+    except EaseInError as error:
+        return _again(request, app, who, error)
+    return RedirectResponse("/settings?saved=profile", status_code=303)
+
+
+@router.post("/settings/password", response_class=HTMLResponse)
+def password(request: Request, app: Core, who: Poster, form: Form) -> Response:
+    try:
+        accounts.change_password(
+            app,
+            who,
+            current=str(form.get("current_password") or ""),
+            new=str(form.get("new_password") or ""),
+        )
+    except EaseInError as error:
+        return _again(request, app, who, error)
+    return RedirectResponse("/settings?saved=password", status_code=303)
+
+
+@router.post("/settings/sign-ins/{session_id}/end", response_class=HTMLResponse)
+def end_sign_in(session_id: int, request: Request, app: Core, who: Poster) -> Response:
+    try:
+        accounts.end_sign_in(app, who, session_id)
+    except EaseInError as error:
+        return _again(request, app, who, error)
+    if session_id == who.session_id:
+        response = RedirectResponse("/login", status_code=303)
+        response.delete_cookie(COOKIE, path="/")
+        return response
+    return RedirectResponse("/settings?saved=sign-in", status_code=303)
+
+
+@router.post("/settings/delete", response_class=HTMLResponse)
+def delete(request: Request, app: Core, who: Poster, form: Form) -> Response:
+    """Delete the account and everything in it: the password and the typed phrase are needed."""
+    try:
+        if forms.text(form, "confirm").lower() != DELETE_PHRASE:
+            raise InvalidInput(f'type "{DELETE_PHRASE}" to confirm', field="confirm")
+        accounts.delete_account(app, who, password=str(form.get("password") or ""))
+    except EaseInError as error:
+        return _again(request, app, who, error)
+    response = RedirectResponse("/signup", status_code=303)
+    response.delete_cookie(COOKIE, path="/")
+    return response

@@ -1,0 +1,55 @@
+// EaseIn's service worker (VERSION and SHELL are prepended by the server).
+// It keeps only public pages (emergency, guide, offline) and static files:
+// nothing personal is ever stored on the device by it.
+"use strict";
+
+const CACHE = "easein-" + VERSION;
+const PUBLIC = /^\/(emergency|guide(\/[a-z0-9-]+)?|offline)$/;
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(
+    caches.open(CACHE).then((cache) => cache.addAll(SHELL)).then(() => self.skipWaiting())
+  );
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    caches.keys()
+      .then((keys) => Promise.all(keys.filter((k) => k !== CACHE).map((k) => caches.delete(k))))
+      .then(() => self.clients.claim())
+  );
+});
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  if (request.method !== "GET" || url.origin !== self.location.origin) return;
+
+  if (url.pathname.startsWith("/static/") || url.pathname.startsWith("/icons/")) {
+    // Versioned assets: the cache first.
+    event.respondWith(
+      caches.match(request).then((hit) => hit || fetch(request))
+    );
+    return;
+  }
+
+  if (request.mode === "navigate") {
+    if (PUBLIC.test(url.pathname) && !url.search) {
+      // Public pages: fresh when online (and kept), the kept copy when offline.
+      event.respondWith(
+        fetch(request)
+          .then((response) => {
+            if (response.ok) {
+              const copy = response.clone();
+              caches.open(CACHE).then((cache) => cache.put(url.pathname, copy));
+            }
+            return response;
+          })
+          .catch(() => caches.match(url.pathname).then((hit) => hit || caches.match("/offline")))
+      );
+      return;
+    }
+    // Private pages: always from the network, never kept; offline, say so.
+    event.respondWith(fetch(request).catch(() => caches.match("/offline")));
+  }
+});

@@ -1,0 +1,39 @@
+"""Helpers for the page tests: sign up through the form, read the CSRF token off a page."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+import httpx
+
+PASSWORD = "a long passphrase"
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf_of(html: str) -> str:
+    found = CSRF.search(html)
+    assert found, "the page has no CSRF field"
+    return found[1]
+
+
+def signed_up(base_url: str, username: str = "alice") -> tuple[httpx.Client, str]:
+    """Return a client signed up (and so signed in) through the form, and its CSRF token."""
+    client = httpx.Client(base_url=base_url, timeout=10)
+    response = client.post(
+        "/signup",
+        data={
+            "username": username,
+            "password": PASSWORD,
+            "adult": "yes",
+            "timezone": "Europe/Berlin",
+            "units": "mm",
+        },
+    )
+    assert response.status_code == 303, response.text
+    return client, csrf_of(client.get("/more").text)
+
+
+def field_errors(html: str) -> list[str]:
+    """Return the messages shown next to fields, unescaped."""
+    return [unescape(m) for m in re.findall(r'class="field-error"[^>]*>([^<]+)<', html)]
