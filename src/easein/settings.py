@@ -78,9 +78,7 @@ class Settings:
         65536, "Argon2id memory per password hash, in KiB (at least 19456)."
     )
     argon2_parallelism: int = setting(4, "Argon2id lanes per password hash.")
-    session_idle_days: int = setting(
-        14, "A sign-in ends after this many days without use (web and API)."
-    )
+    session_idle_days: int = setting(14, "A browser sign-in ends after this many days without use.")
     session_max_days: int = setting(90, "A sign-in ends this many days after it began, at most.")
     login_max_failures: int = setting(
         5, "Failed sign-ins for one name before further tries get HTTP 429."

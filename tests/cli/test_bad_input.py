@@ -53,13 +53,13 @@ WITH_PROFILE: dict[str, Case] = {
     # sizes
     "unknown unit": case(*toy("--diameter", "3furlong", "--base", "flared"), says="furlong"),
     "negative size": case(
-        *toy("--diameter", "-3mm", "--base", "flared"), says=("diameter", "greater than 0")
+        *toy("--diameter", "-3mm", "--base", "flared"), says=("diameter", "at least 0.1 mm")
     ),
     "zero size": case(
-        *toy("--diameter", "0mm", "--base", "flared"), says=("diameter", "greater than 0")
+        *toy("--diameter", "0mm", "--base", "flared"), says=("diameter", "at least 0.1 mm")
     ),
     "zero circumference": case(
-        *toy("--circumference", "0cm", "--base", "flared"), says="greater than 0"
+        *toy("--circumference", "0cm", "--base", "flared"), says="at least 0.1 mm"
     ),
     "not a size": case(*toy("--diameter", "wide", "--base", "flared"), says="not a size"),
     "too big": case(*toy("--diameter", "300mm", "--base", "flared"), says="at most 200"),
@@ -118,7 +118,7 @@ WITH_PROFILE: dict[str, Case] = {
     ),
     "retire an unknown toy": case("toy", "retire", "dragon", says="unknown item 'dragon'"),
     "edit to a negative size": case(
-        "toy", "edit", "small", "--diameter", "-1cm", says="greater than 0"
+        "toy", "edit", "small", "--diameter", "-1cm", says="at least 0.1 mm"
     ),
     # sessions
     "pain 11": case(*log("--pain", "11"), says=("pain", "0 to 10")),

@@ -120,3 +120,9 @@ def test_ladder_flags_a_gap_with_the_sizes_to_fill_it():
 def test_items_of_the_same_size_share_a_rung():
     ladder = build_ladder([toy("a", 20), toy("b", 20.4)], None, P)
     assert len(ladder.rungs) == 1 and len(ladder.rungs[0].items) == 2
+
+
+@pytest.mark.parametrize("mm", [1e-300, 0.04])
+def test_a_size_that_rounds_to_zero_is_refused(mm):
+    with pytest.raises(InvalidInput, match=r"at least 0\.1 mm"):
+        check_diameter(mm)

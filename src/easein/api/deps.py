@@ -5,7 +5,8 @@ from __future__ import annotations
 import hmac
 from typing import Annotated
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Request
+from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 
 from easein.api.errors import CsrfRefused
 from easein.services.accounts import NotAuthenticated, Principal, authenticate, csrf_token
@@ -29,15 +30,27 @@ def _same_origin(request: Request) -> bool:
     return origin.split("://", 1)[-1] == host
 
 
+bearer_scheme = HTTPBearer(
+    auto_error=False, description="A personal access token (POST /api/v1/tokens)."
+)
+cookie_scheme = APIKeyCookie(
+    name=COOKIE,
+    auto_error=False,
+    description="The session cookie from POST /api/v1/auth/login; writes also need the "
+    "X-CSRF-Token header.",
+)
+
+
 async def principal(
     request: Request,
     app: Annotated[App, Depends(get_app)],
-    authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)] = None,
+    cookie: Annotated[str | None, Depends(cookie_scheme)] = None,
 ) -> Principal:
     """Return the signed-in person; unsafe cookie requests must carry the CSRF token."""
-    if authorization and authorization.lower().startswith("bearer "):
-        return authenticate(app, authorization[7:].strip(), kind="token")
-    token = request.cookies.get(COOKIE)
+    if bearer is not None:
+        return authenticate(app, bearer.credentials.strip(), kind="token")
+    token = cookie
     if not token:
         raise NotAuthenticated("sign in first", field="token")
     who = authenticate(app, token, kind="browser")

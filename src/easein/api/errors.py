@@ -11,7 +11,7 @@ from easein.services.accounts import NotAuthenticated, TooManyAttempts
 
 
 class ErrorItem(BaseModel):
-    loc: list[str]
+    loc: list[str | int]
     msg: str
     type: str
 
@@ -29,9 +29,11 @@ class MessageBody(BaseModel):
 
 
 ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
+    400: {"model": MessageBody, "description": "The body is not readable JSON"},
     401: {"model": MessageBody, "description": "Not signed in"},
     403: {"model": MessageBody, "description": "CSRF token missing or wrong"},
     404: {"model": MessageBody, "description": "Not found (or not yours)"},
+    409: {"model": MessageBody, "description": "Conflicts with what is stored"},
     422: {"model": ValidationErrorBody, "description": "Invalid input; nothing was written"},
 }
 
@@ -40,6 +42,23 @@ class CsrfRefused(EaseInError):
     """An unsafe request made with a session cookie lacked the CSRF token or came cross-site."""
 
     code = "csrf"
+
+
+# The domain and the CLI name fields as people type them; the API names them as sent.
+API_FIELDS = {
+    "item": "item_ids",
+    "reached": "item_ids",
+    "diameter": "diameter_mm",
+    "neck": "neck_mm",
+    "length": "length_mm",
+    "confirm": "confirm",
+}
+
+
+def in_query(error: EaseInError) -> EaseInError:
+    """Mark `error` as being about the query string, not the body."""
+    error.location = "query"  # type: ignore[attr-defined]
+    return error
 
 
 def status_of(error: EaseInError) -> int:
@@ -61,7 +80,9 @@ def install(app: FastAPI) -> None:
     async def on_domain_error(request: Request, error: EaseInError) -> JSONResponse:
         status = status_of(error)
         if status == 422:
-            where = ["body", *(error.field or "body").split(".")]
+            location = getattr(error, "location", "body")
+            field = API_FIELDS.get(error.field or "", error.field or location)
+            where = [location, *field.split(".")]
             body: dict[str, object] = {
                 "detail": [{"loc": where, "msg": error.message, "type": error.code}]
             }

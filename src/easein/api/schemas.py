@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
+from fastapi import Path, Query
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
 
 Scale = Annotated[StrictInt, Field(ge=0, le=10)]
@@ -14,7 +15,13 @@ ToyKindName = Literal[
     "finger", "fingers", "hand", "other",
 ]  # fmt: skip
 BaseName = Literal["flared", "handle", "body", "none"]
-Size = Annotated[float, Field(gt=0, le=1000, strict=True)]
+Diameter = Annotated[float, Field(gt=0, le=200, strict=True)]
+Length = Annotated[float, Field(gt=0, le=1000, strict=True)]
+# Ids are 32-bit on PostgreSQL: a larger one cannot exist, so it is refused up front.
+ResourceId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+IsoDate = Annotated[
+    str, Query(pattern=r"^\d{4}-\d{2}-\d{2}$", description="A local day, YYYY-MM-DD")
+]
 
 
 class Strict(BaseModel):
@@ -82,20 +89,20 @@ class TokenCreated(BaseModel):
 class ToyCreate(Strict):
     name: StrictStr = Field(min_length=1, max_length=80)
     kind: ToyKindName
-    diameter_mm: Size
+    diameter_mm: Diameter
     base: BaseName | None = None
-    length_mm: Size | None = None
-    neck_mm: Size | None = None
+    length_mm: Length | None = None
+    neck_mm: Diameter | None = None
     material: StrictStr | None = Field(default=None, max_length=40)
 
 
 class ToyUpdate(Strict):
     name: StrictStr | None = Field(default=None, min_length=1, max_length=80)
     kind: ToyKindName | None = None
-    diameter_mm: Size | None = None
+    diameter_mm: Diameter | None = None
     base: BaseName | None = None
-    length_mm: Size | None = None
-    neck_mm: Size | None = None
+    length_mm: Length | None = None
+    neck_mm: Diameter | None = None
     material: StrictStr | None = Field(default=None, max_length=40)
     retired: StrictBool | None = None
 
@@ -237,3 +244,72 @@ class PlanOut(BaseModel):
     at: str
     duration_min: float
     ended_on: str | None
+
+
+class RungOut(BaseModel):
+    diameter_mm: float
+    items: list[str]
+    earned: bool
+    next: bool
+
+
+class GapOut(BaseModel):
+    below_mm: float
+    above_mm: float
+    look_for_mm: list[float]
+
+
+class LadderOut(BaseModel):
+    earned_mm: float | None
+    earned: float | None
+    next: float | None
+    next_within_step: bool
+    rungs: list[RungOut]
+    gaps: list[GapOut]
+
+
+class WeekOut(BaseModel):
+    week: str
+    sessions: int
+    stretch: int
+    wear: int
+    partnered: int
+    active_minutes: float
+    wear_hours: float
+    avg_pain: float | None
+    avg_comfort: float | None
+    largest_mm: float | None
+    bleeding: int
+
+
+class EarnedOut(BaseModel):
+    day: str
+    earned_mm: float | None
+
+
+class TrendOut(BaseModel):
+    days: int
+    pain_recent: float | None
+    pain_before: float | None
+    comfort_recent: float | None
+    comfort_before: float | None
+
+
+class AdherenceOut(BaseModel):
+    done: int
+    missed: int
+    excused: int
+    due: int
+    rate: float | None
+    current_streak: int
+    best_streak: int
+    habit_strength: float
+
+
+class StatsOut(BaseModel):
+    sessions: int
+    wear_hours: float
+    weeks: list[WeekOut]
+    earned: list[EarnedOut]
+    trend: TrendOut
+    adherence: AdherenceOut | None

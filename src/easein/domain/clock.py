@@ -51,11 +51,26 @@ def parse_date(text: str, *, field: str) -> date:
         ) from None
 
 
-def day_start(day: date, tz: ZoneInfo) -> datetime:
+EARLIEST = date(1970, 1, 1)
+LATEST = date(2999, 12, 31)
+
+
+def check_day(day: date, *, field: str) -> date:
+    """Refuse a day outside the years a training log can hold (1970-2999)."""
+    if not EARLIEST <= day <= LATEST:
+        raise InvalidInput(
+            f"{field}: {day.isoformat()} is outside 1970-01-01..2999-12-31",
+            field=field,
+            code="out_of_range",
+        )
+    return day
+
+
+def day_start(day: date, tz: ZoneInfo, *, field: str = "from") -> datetime:
     """Return the UTC moment a local day starts."""
-    return to_utc(datetime.combine(day, time()), tz)
+    return to_utc(datetime.combine(check_day(day, field=field), time()), tz)
 
 
-def day_end(day: date, tz: ZoneInfo) -> datetime:
+def day_end(day: date, tz: ZoneInfo, *, field: str = "to") -> datetime:
     """Return the UTC moment a local day ends (the next day's start)."""
-    return day_start(day + timedelta(days=1), tz)
+    return day_start(check_day(day, field=field) + timedelta(days=1), tz, field=field)

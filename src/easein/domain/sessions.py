@@ -101,8 +101,18 @@ def check_scale(value: int | None, field_name: str) -> None:
         )
 
 
+def check_start(started_at: datetime) -> datetime:
+    """Refuse a start outside the years a training log can hold (1970-2999)."""
+    if not 1970 <= started_at.year <= 2999:
+        raise InvalidInput(
+            "at: a session must start between 1970 and 2999", field="at", code="out_of_range"
+        )
+    return started_at
+
+
 def check_session(session: Session, *, now: datetime) -> Session:
     """Return `session` if it is consistent, else raise naming the field and the rule."""
+    check_start(session.started_at)
     check_scale(session.pain, "pain")
     check_scale(session.comfort, "comfort")
     check_scale(session.pleasure, "pleasure")

@@ -71,8 +71,8 @@ def parse_size(text: str, *, field: str = "size", default_unit: Units | None = N
 
 def check_diameter(mm: float, *, field: str = "diameter") -> float:
     """Return `mm` rounded to 0.1 mm if it is a plausible diameter, else raise."""
-    if not math.isfinite(mm) or mm <= 0:
-        raise InvalidInput(f"{field} must be greater than 0", field=field, code="out_of_range")
+    if not math.isfinite(mm) or round(mm, 1) <= 0:
+        raise InvalidInput(f"{field} must be at least 0.1 mm", field=field, code="out_of_range")
     if mm > MAX_DIAMETER_MM:
         raise InvalidInput(
             f"{field} must be at most {MAX_DIAMETER_MM:g} mm", field=field, code="out_of_range"
@@ -82,8 +82,8 @@ def check_diameter(mm: float, *, field: str = "diameter") -> float:
 
 def check_length(mm: float, *, field: str = "length") -> float:
     """Return `mm` rounded to 0.1 mm if it is a plausible insertable length, else raise."""
-    if not math.isfinite(mm) or mm <= 0:
-        raise InvalidInput(f"{field} must be greater than 0", field=field, code="out_of_range")
+    if not math.isfinite(mm) or round(mm, 1) <= 0:
+        raise InvalidInput(f"{field} must be at least 0.1 mm", field=field, code="out_of_range")
     if mm > MAX_LENGTH_MM:
         raise InvalidInput(
             f"{field} must be at most {MAX_LENGTH_MM:g} mm", field=field, code="out_of_range"

@@ -111,9 +111,16 @@ def _profile_of(db: DbSession, person_id: int) -> Profile:
 
 
 def register(
-    app: App, *, username: str, password: str, adult: bool, timezone: str, units: str
-) -> Profile:
-    """Create a person and their account (adults only)."""
+    app: App,
+    *,
+    username: str,
+    password: str,
+    adult: bool,
+    timezone: str,
+    units: str,
+    client: str = "browser",
+) -> tuple[Profile, str]:
+    """Create a person, their account (adults only) and a first sign-in, in one transaction."""
     name = check_username(username)
     check_password(password)
     digest = hasher(app).hash(password)
@@ -122,17 +129,17 @@ def register(
             raise Conflict("that username is taken", field="username")
         person = create_person(db, app, adult=adult, timezone=timezone, units=units)
         now = app.now()
-        db.add(
-            AccountRow(
-                person_id=person.id,
-                username=name,
-                password_hash=digest,
-                created_at=now,
-                password_changed_at=now,
-            )
+        account = AccountRow(
+            person_id=person.id,
+            username=name,
+            password_hash=digest,
+            created_at=now,
+            password_changed_at=now,
         )
+        db.add(account)
         db.flush()
-        return _profile_of(db, person.id)
+        token, _ = _new_sign_in(db, app, account.id, BROWSER, client)
+        return _profile_of(db, person.id), token
 
 
 def _new_sign_in(

@@ -140,6 +140,12 @@ def parse_document(raw: Any) -> Document:
         import orjson
 
         doc = Document.model_validate_json(orjson.dumps(raw))
+    except TypeError as error:  # e.g. an integer beyond 64 bits
+        raise InvalidInput(
+            f"import: not a document EaseIn can read ({error})",
+            field="document",
+            code="invalid_document",
+        ) from None
     except ValidationError as error:
         first = error.errors()[0]
         where = _where(first["loc"]) or "document"

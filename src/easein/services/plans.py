@@ -102,13 +102,21 @@ def list_plans(app: App, profile: Profile, *, include_ended: bool = False) -> li
     return [p for p in plans if include_ended or p.ended_on is None]
 
 
-def end_plan(app: App, profile: Profile, ref: str) -> Plan:
-    """End a plan today; its past stays in the statistics."""
+def end_plan(app: App, profile: Profile, ref: str | int) -> Plan:
+    """End a plan today (by name, or by id when `ref` is an int); its past stays."""
     today = app.now().astimezone(profile.tz).date()
     with app.db.writing() as db:
         for plan in load_plans(db, app, profile.person_id):
+            by_id = isinstance(ref, int)
             if plan.ended_on is None and (
-                plan.name.casefold() == ref.strip().casefold() or str(plan.id) == ref.strip()
+                (by_id and plan.id == ref)
+                or (
+                    not by_id
+                    and (
+                        plan.name.casefold() == str(ref).strip().casefold()
+                        or str(plan.id) == str(ref).strip()
+                    )
+                )
             ):
                 ended = replace(plan, ended_on=max(today, plan.starts_on))
                 row = db.get(PlanRow, plan.id)

@@ -33,7 +33,7 @@ def parse_timezone(name: str) -> str:
     """Return `name` if it is an IANA time zone such as Europe/Berlin."""
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder like 'America'
         raise InvalidInput(
             f"unknown time zone {name!r}: use an Area/City name such as Europe/Berlin",
             field="timezone",

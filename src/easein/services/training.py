@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
-from easein.domain.errors import InvalidInput, NotFound
+from easein.domain.errors import Conflict, InvalidInput, NotFound
 from easein.domain.ladder import Ladder, build_ladder
 from easein.domain.progression import Recommendation, recommend
 from easein.domain.safety import Condition, ConditionKind, SafetyState, evaluate
-from easein.domain.sessions import Session, SessionKind, check_session
+from easein.domain.sessions import Session, SessionKind, check_session, check_start
 from easein.domain.toys import Toy, check_usable
 from easein.domain.training import TrainingState
 from easein.services.app import App
@@ -50,6 +50,7 @@ def log_session(
         session = check_session(
             replace(
                 draft,
+                started_at=check_start(draft.started_at).astimezone(UTC),
                 item_ids=tuple(t.id for t in items),
                 reached_item_id=reached.id,
                 reached_mm=reached.diameter_mm,
@@ -100,11 +101,10 @@ def set_condition(app: App, profile: Profile, kind: ConditionKind, note: str = "
     with app.db.writing() as db:
         for c in load_conditions(db, app, profile.person_id):
             if c.kind is kind and c.cleared_at is None:
-                raise InvalidInput(
+                raise Conflict(
                     f"{kind.value} is already set (since {c.since:%Y-%m-%d}); "
                     "clear it when it is better",
                     field="condition",
-                    code="conflict",
                 )
         row = ConditionRow(
             person_id=profile.person_id,

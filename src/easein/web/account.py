@@ -57,15 +57,18 @@ def signup(request: Request, app: Core, form: Form) -> Response:
     username = forms.text(form, "username")
     password = str(form.get("password") or "")
     try:
-        accounts.register(
+        _, token = accounts.register(
             app,
             username=username,
             password=password,
             adult=forms.checkbox(form, "adult"),
             timezone=forms.text(form, "timezone", "UTC") or "UTC",
             units=forms.text(form, "units", "mm") or "mm",
+            client=request.headers.get("user-agent", "browser")[:80],
         )
-        return _signed_in(app, request, username, password, "/toys?welcome=1")
+        response = RedirectResponse("/toys?welcome=1", status_code=303)
+        set_session_cookie(response, app, token)
+        return response
     except EaseInError as error:
         return _refused(request, "signup.html", error, values)
 

@@ -71,7 +71,9 @@ def viewer(request: Request) -> Principal:
 async def poster(request: Request) -> Principal:
     """Return the signed-in person of a form post whose CSRF token is right."""
     try:
-        return await principal(request, core(request), None)
+        return await principal(
+            request, core(request), bearer=None, cookie=request.cookies.get(COOKIE)
+        )
     except NotAuthenticated:
         raise SignInRequired("/") from None
     except CsrfRefused:

@@ -13,6 +13,7 @@ from easein.api.schemas import (
     ProfileOut,
     ProfileUpdate,
     Register,
+    ResourceId,
     SignedIn,
     SignInOut,
     TokenCreate,
@@ -39,15 +40,20 @@ def set_session_cookie(response: Response, app: AppDep, token: str) -> None:
 @router.post("/accounts", status_code=status.HTTP_201_CREATED, response_model=SignedIn)
 def register(body: Register, app: AppDep, request: Request, response: Response) -> SignedIn:
     """Create an account (adults only) and sign in."""
-    accounts.register(
+    _, token = accounts.register(
         app,
         username=body.username,
         password=body.password,
         adult=body.adult,
         timezone=body.timezone,
         units=body.units,
+        client=request.headers.get("user-agent", "browser")[:80],
     )
-    return _sign_in(app, body.username, body.password, request, response)
+    set_session_cookie(response, app, token)
+    return SignedIn(
+        username=body.username.strip().lower(),
+        csrf_token=accounts.csrf_token(accounts.token_hash(token)),
+    )
 
 
 def _sign_in(
@@ -91,7 +97,7 @@ def sign_ins(who: Who, app: AppDep) -> list[SignInOut]:
 
 
 @router.delete("/auth/sessions/{session_id}", status_code=status.HTTP_204_NO_CONTENT)
-def end_sign_in(session_id: int, who: Who, app: AppDep) -> None:
+def end_sign_in(session_id: ResourceId, who: Who, app: AppDep) -> None:
     """End one of your sign-ins (another device, say)."""
     accounts.end_sign_in(app, who, session_id)
 
@@ -111,7 +117,7 @@ def create_token(body: TokenCreate, who: Who, app: AppDep) -> TokenCreated:
 
 
 @router.delete("/tokens/{token_id}", status_code=status.HTTP_204_NO_CONTENT)
-def revoke_token(token_id: int, who: Who, app: AppDep) -> None:
+def revoke_token(token_id: ResourceId, who: Who, app: AppDep) -> None:
     """Revoke one of your tokens."""
     accounts.end_sign_in(app, who, token_id, kind=accounts.ACCESS_TOKEN)
 

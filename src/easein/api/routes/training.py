@@ -2,28 +2,32 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Query, status
 
 from easein.api.deps import AppDep, Who
-from easein.api.errors import ERROR_RESPONSES
+from easein.api.errors import ERROR_RESPONSES, in_query
 from easein.api.schemas import (
     Clearance,
     ConditionCreate,
     ConditionOut,
+    IsoDate,
+    LadderOut,
     PlanCreate,
     PlanOut,
+    ResourceId,
     SessionCreate,
     SessionOut,
+    StatsOut,
     StatusOut,
     ToyCreate,
     ToyOut,
     ToyUpdate,
 )
-from easein.domain.clock import day_end, day_start
-from easein.domain.errors import NotFound
+from easein.domain.clock import day_end, day_start, parse_date
+from easein.domain.errors import InvalidInput, NotFound
 from easein.domain.sessions import (
     Bleeding,
     BloodColour,
@@ -47,6 +51,7 @@ from easein.services import plans as plan_service
 from easein.services import stats as stats_service
 from easein.services import toys as toy_service
 from easein.services import training as service
+from easein.services.import_schema import Document
 
 router = APIRouter(tags=["training"], responses=ERROR_RESPONSES)
 
@@ -83,13 +88,13 @@ def _own_toy(app: AppDep, who: Who, toy_id: int) -> Any:
 
 
 @router.get("/toys/{toy_id}", response_model=ToyOut)
-def get_toy(toy_id: int, who: Who, app: AppDep) -> dict[str, Any]:
+def get_toy(toy_id: ResourceId, who: Who, app: AppDep) -> dict[str, Any]:
     """One item."""
     return toy_json(_own_toy(app, who, toy_id))
 
 
 @router.patch("/toys/{toy_id}", response_model=ToyOut)
-def edit_toy(toy_id: int, body: ToyUpdate, who: Who, app: AppDep) -> dict[str, Any]:
+def edit_toy(toy_id: ResourceId, body: ToyUpdate, who: Who, app: AppDep) -> dict[str, Any]:
     """Change an item; `retired` takes it off the ladder or brings it back."""
     _own_toy(app, who, toy_id)
     person = who.profile.person_id
@@ -104,7 +109,7 @@ def edit_toy(toy_id: int, body: ToyUpdate, who: Who, app: AppDep) -> dict[str, A
     return toy_json(toy)
 
 
-@router.get("/ladder")
+@router.get("/ladder", response_model=LadderOut)
 def ladder(who: Who, app: AppDep) -> dict[str, Any]:
     """Usable items by diameter, the earned and next rung, and gaps to fill."""
     return ladder_json(service.status(app, who.profile).ladder)
@@ -155,7 +160,12 @@ def log_session(body: SessionCreate, who: Who, app: AppDep) -> dict[str, Any]:
     )
     if draft.bleeding is not Bleeding.NONE and draft.colour is None:
         draft = Session(**{**vars(draft), "colour": BloodColour.BRIGHT})
-    saved = service.log_session(app, who.profile, draft, list(body.item_ids))
+    try:
+        saved = service.log_session(app, who.profile, draft, list(body.item_ids))
+    except InvalidInput as error:
+        if error.field == "at":
+            error.field = "started_at"
+        raise
     return session_json(saved, service.item_names(app, who.profile))
 
 
@@ -163,27 +173,32 @@ def log_session(body: SessionCreate, who: Who, app: AppDep) -> dict[str, Any]:
 def history(
     who: Who,
     app: AppDep,
-    from_: Annotated[date | None, Query(alias="from")] = None,
-    to: date | None = None,
+    from_: Annotated[IsoDate | None, Query(alias="from")] = None,
+    to: IsoDate | None = None,
     kind: Literal["stretch", "wear", "partnered"] | None = None,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 100,
 ) -> list[dict[str, Any]]:
     """Your sessions, newest first, by local day range and kind."""
     tz = who.profile.tz
-    found = service.history(
-        app,
-        who.profile,
-        since=day_start(from_, tz) if from_ else None,
-        until=day_end(to, tz) if to else None,
-        kind=SessionKind(kind) if kind else None,
-        limit=limit,
-    )
+    try:
+        since = day_start(parse_date(from_, field="from"), tz) if from_ else None
+        until = day_end(parse_date(to, field="to"), tz) if to else None
+        found = service.history(
+            app,
+            who.profile,
+            since=since,
+            until=until,
+            kind=SessionKind(kind) if kind else None,
+            limit=limit,
+        )
+    except InvalidInput as error:
+        raise in_query(error) from None
     names = service.item_names(app, who.profile)
     return [session_json(s, names) for s in found]
 
 
 @router.get("/sessions/{session_id}", response_model=SessionOut)
-def get_session(session_id: int, who: Who, app: AppDep) -> dict[str, Any]:
+def get_session(session_id: ResourceId, who: Who, app: AppDep) -> dict[str, Any]:
     """One of your sessions."""
     found = service.get_session(app, who.profile, session_id)
     return session_json(found, service.item_names(app, who.profile))
@@ -211,7 +226,7 @@ def clear_condition(
     return condition_json(service.clear_condition(app, who.profile, kind))
 
 
-@router.get("/stats")
+@router.get("/stats", response_model=StatsOut)
 def stats(who: Who, app: AppDep) -> dict[str, Any]:
     """Weeks, earned size over time, pain and comfort trend, adherence and habit strength."""
     return stats_json(stats_service.stats(app, who.profile))
@@ -240,12 +255,12 @@ def add_plan(body: PlanCreate, who: Who, app: AppDep) -> dict[str, Any]:
 
 
 @router.post("/plans/{plan_id}/end", response_model=PlanOut)
-def end_plan(plan_id: int, who: Who, app: AppDep) -> dict[str, Any]:
+def end_plan(plan_id: ResourceId, who: Who, app: AppDep) -> dict[str, Any]:
     """End a plan today (its history stays)."""
-    return plan_json(plan_service.end_plan(app, who.profile, str(plan_id)))
+    return plan_json(plan_service.end_plan(app, who.profile, plan_id))
 
 
-@router.get("/export")
+@router.get("/export", responses={200: {"model": Document}})
 def export(who: Who, app: AppDep) -> dict[str, Any]:
     """Everything of yours as one JSON document (lossless; `POST /import` takes it back)."""
     from easein.services import exchange
@@ -253,7 +268,17 @@ def export(who: Who, app: AppDep) -> dict[str, Any]:
     return exchange.export_document(app, who.profile)
 
 
-@router.post("/import", status_code=status.HTTP_204_NO_CONTENT)
+@router.post(
+    "/import",
+    status_code=status.HTTP_204_NO_CONTENT,
+    # The body is checked strictly by the service (import_schema.Document); document it.
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Document"}}},
+        }
+    },
+)
 def import_(who: Who, app: AppDep, document: Annotated[dict[str, Any], Body()]) -> None:
     """Load an export into your account, which must hold no records yet. All or nothing."""
     from easein.services import exchange
