@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.orm import Session as DbSession
 
 from easein.domain.errors import Conflict, EaseInError, InvalidInput, NotFound
@@ -223,33 +223,49 @@ def _dummy(time_cost: int, memory_kib: int, parallelism: int) -> str:
     return str(_hasher(time_cost, memory_kib, parallelism).hash(secrets.token_hex(16)))
 
 
+# One statement, built once: the sign-in, its account and its person's profile.
+_WHO = (
+    select(
+        AuthSessionRow.id,
+        AuthSessionRow.kind,
+        AuthSessionRow.last_seen_at,
+        AuthSessionRow.expires_at,
+        AccountRow.id,
+        AccountRow.username,
+        Person.id,
+        Person.timezone,
+        Person.units,
+    )
+    .join(AccountRow, AccountRow.id == AuthSessionRow.account_id)
+    .join(Person, Person.id == AccountRow.person_id)
+    .where(AuthSessionRow.token_hash == bindparam("digest"))
+)
+
+
 def authenticate(app: App, token: str, *, kind: str | None = None) -> Principal:
     """Return who holds `token`, or raise if it is unknown, ended or expired."""
     digest = token_hash(token)
     now = app.now()
     with app.db.reading() as db:
-        row = db.execute(
-            select(AuthSessionRow, AccountRow)
-            .join(AccountRow, AccountRow.id == AuthSessionRow.account_id)
-            .where(AuthSessionRow.token_hash == digest)
-        ).first()
-        if row is None:
-            raise NotAuthenticated("sign in first", field="token")
-        sign_in, account = row
-        if kind is not None and sign_in.kind != kind:
-            raise NotAuthenticated("sign in first", field="token")
-        idle = now - sign_in.last_seen_at > timedelta(days=app.settings.session_idle_days)
-        expired = sign_in.expires_at is not None and now >= sign_in.expires_at
-        if sign_in.kind == BROWSER and (idle or expired):
-            raise NotAuthenticated("your sign-in expired: sign in again", field="token")
-        profile = _profile_of(db, account.person_id)
-    if now - sign_in.last_seen_at > timedelta(minutes=5):
+        row = db.execute(_WHO, {"digest": digest}).first()
+    if row is None:
+        raise NotAuthenticated("sign in first", field="token")
+    (session_id, session_kind, last_seen, expires, account_id, username,
+     person_id, timezone, units) = row  # fmt: skip
+    if kind is not None and session_kind != kind:
+        raise NotAuthenticated("sign in first", field="token")
+    idle = now - last_seen > timedelta(days=app.settings.session_idle_days)
+    expired = expires is not None and now >= expires
+    if session_kind == BROWSER and (idle or expired):
+        raise NotAuthenticated("your sign-in expired: sign in again", field="token")
+    if now - last_seen > timedelta(minutes=5):
         # Touch at most every few minutes: a write per request would serialise reads.
         with app.db.writing() as db:
-            fresh = db.get(AuthSessionRow, sign_in.id)
+            fresh = db.get(AuthSessionRow, session_id)
             if fresh is not None:
                 fresh.last_seen_at = now
-    return Principal(account.id, account.username, sign_in.id, sign_in.kind, digest, profile)
+    profile = Profile(person_id, timezone, Units(units))
+    return Principal(account_id, username, session_id, session_kind, digest, profile)
 
 
 def logout(app: App, principal: Principal) -> None:

@@ -22,6 +22,7 @@ from easein.services.state import (
     add_session_to_state,
     current_state,
     rebuild_state,
+    stored_state,
 )
 from easein.services.toys import find_toy, load_toys
 from easein.store.codec import Context
@@ -174,10 +175,11 @@ class Status:
 
 def status(app: App, profile: Profile) -> Status:
     """Return the safety state, the recommendation and the ladder at this moment."""
-    training = current_state(app, profile)
-    with app.db.reading() as db:
+    with app.db.reading() as db:  # one read transaction for everything status needs
+        stored = stored_state(db, app, profile)
         conditions = load_conditions(db, app, profile.person_id)
         toys = load_toys(db, app, profile.person_id)
+    training = stored if stored is not None else current_state(app, profile)
     now = app.now()
     safety = evaluate(training, conditions, now, profile.tz)
     ladder = build_ladder(toys, training.earned_mm, app.policy)
