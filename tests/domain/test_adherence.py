@@ -335,9 +335,10 @@ def test_per_day_counts_classify_exactly_like_the_sessions_they_count(
         Interval(local(FIRST + timedelta(d), 0), local(FIRST + timedelta(d + 1), 12), "rest")
         for d in rest_days
     ]
-    counts: dict[date, Counter[SessionKind]] = {}
-    for d in done:
-        counts.setdefault(d.started_at.astimezone(BERLIN).date(), Counter())[d.kind] += 1
+    tally: Counter[tuple[date, str]] = Counter(
+        (d.started_at.astimezone(BERLIN).date(), d.kind.value) for d in done
+    )
+    counts = [(day, kind, n) for (day, kind), n in tally.items()]
 
     by_session = evaluate(plans, done, excused, BERLIN, START, NOW)
     by_day = evaluate_days(plans, counts, excused, BERLIN, START, NOW)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
@@ -212,33 +212,31 @@ def evaluate(
     return _occurrences(_classified(plans, _pool_of(done, tz), excused, tz, start, now))
 
 
-def _pool_of_days(sessions_by_day: Mapping[date, Mapping[str, int]]) -> Pool:
-    return {
-        (day, str(kind)): [None] * count
-        for day, kinds in sessions_by_day.items()
-        for kind, count in kinds.items()
-        if count > 0
-    }
+DayCounts = Iterable[tuple[date, str, int]]  # (local day, kind value, sessions)
+
+
+def _pool_of_days(day_counts: DayCounts) -> Pool:
+    return {(day, kind): [None] * count for day, kind, count in day_counts if count > 0}
 
 
 def evaluate_days(
     plans: Sequence[Plan],
-    sessions_by_day: Mapping[date, Mapping[str, int]],
+    day_counts: DayCounts,
     excused: Sequence[Interval],
     tz: ZoneInfo,
     start: datetime,
     now: datetime,
 ) -> list[Occurrence]:
-    """Like `evaluate`, from the number of sessions of each kind per local day.
+    """Like `evaluate`, from the number of sessions of each kind (by value) per local day.
 
     The same rules; DONE occurrences carry no session start time.
     """
-    return _occurrences(_classified(plans, _pool_of_days(sessions_by_day), excused, tz, start, now))
+    return _occurrences(_classified(plans, _pool_of_days(day_counts), excused, tz, start, now))
 
 
 def summarise_days(
     plans: Sequence[Plan],
-    sessions_by_day: Mapping[date, Mapping[str, int]],
+    day_counts: DayCounts,
     excused: Sequence[Interval],
     tz: ZoneInfo,
     start: datetime,
@@ -248,7 +246,7 @@ def summarise_days(
 
     What statistics use over years of plans, from the summary kept on write.
     """
-    rows = _classified(plans, _pool_of_days(sessions_by_day), excused, tz, start, now)
+    rows = _classified(plans, _pool_of_days(day_counts), excused, tz, start, now)
     return _summary_of_statuses(row[3] for row in rows)
 
 

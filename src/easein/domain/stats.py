@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
@@ -155,13 +155,14 @@ class Summary:
             for monday, a in sorted(self.weeks.items())
         ]
 
-    def sessions_by_day(self) -> dict[date, dict[str, int]]:
-        """Return the number of sessions of each kind (by value) per local day."""
+    def day_counts(self) -> Iterator[tuple[date, str, int]]:
+        """Yield (local day, kind value, sessions) for every day and kind with sessions."""
         names = tuple(kind.value for kind in KINDS)
-        return {
-            date.fromisoformat(day): dict(zip(names, counts, strict=True))
-            for day, counts in self.days.items()
-        }
+        for day, counts in self.days.items():
+            local = date.fromisoformat(day)
+            for name, count in zip(names, counts, strict=True):
+                if count:
+                    yield local, name, count
 
     def to_payload(self) -> dict[str, Any]:
         return {

@@ -87,7 +87,7 @@ def stats(app: App, profile: Profile) -> Stats:
         first = min(p.starts_on for p in plans)
         start = datetime.combine(first, datetime.min.time(), tzinfo=tz)
         excused = excused_intervals(summary, clearances, conditions)
-        result = adherence.summarise_days(plans, summary.sessions_by_day(), excused, tz, start, now)
+        result = adherence.summarise_days(plans, summary.day_counts(), excused, tz, start, now)
     return Stats(
         weeks=summary.week_list(),
         trend=trend(recent, now, TREND_DAYS),
@@ -111,4 +111,4 @@ def adherence_days(app: App, profile: Profile, *, days: int = 84) -> list[adhere
     first = now.astimezone(tz).date() - timedelta(days=days - 1)
     start = day_start(max(first, min(p.starts_on for p in plans)), tz)
     excused = excused_intervals(summary, clearances, conditions)
-    return adherence.evaluate_days(plans, summary.sessions_by_day(), excused, tz, start, now)
+    return adherence.evaluate_days(plans, summary.day_counts(), excused, tz, start, now)
