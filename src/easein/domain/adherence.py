@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -98,6 +98,8 @@ def _planned(
     plans: Sequence[Plan], tz: ZoneInfo, start: datetime, end: datetime
 ) -> list[tuple[datetime, Plan]]:
     planned = [(at, plan) for plan in plans for at in occurrences(plan, tz, start, end)]
+    if len(plans) == 1:
+        return planned  # one plan's occurrences come in time order already
     return sorted(planned, key=lambda slot: (slot[0], slot[1].id))
 
 
@@ -117,7 +119,8 @@ class _Excuser:
         while self._next < len(self._pending) and self._pending[self._next].start <= at:
             self._active.append(self._pending[self._next])
             self._next += 1
-        self._active = [i for i in self._active if i.end is None or at < i.end]
+        if self._active:
+            self._active = [i for i in self._active if i.end is None or at < i.end]
         return self._active[0] if self._active else None
 
 
@@ -308,24 +311,27 @@ def summarise(occurrences: Sequence[Occurrence]) -> Summary:
 
 def _summary_of_statuses(statuses: Iterable[Status]) -> Summary:
     """Return the summary of statuses taken in time order (habit strength included)."""
-    counts: Counter[Status] = Counter()
-    current = best = 0
+    done = missed = excused = due = current = best = 0
     score = 0.0
     for status in statuses:
-        counts[status] += 1
         if status is Status.DONE:
+            done += 1
             current += 1
             best = max(best, current)
             score = score * (1 - ALPHA) + ALPHA
         elif status is Status.MISSED:
+            missed += 1
             current = 0
             score *= 1 - ALPHA
-    done, missed = counts[Status.DONE], counts[Status.MISSED]
+        elif status is Status.EXCUSED:
+            excused += 1
+        elif status is Status.DUE:
+            due += 1
     return Summary(
         done=done,
         missed=missed,
-        excused=counts[Status.EXCUSED],
-        due=counts[Status.DUE],
+        excused=excused,
+        due=due,
         rate=done / (done + missed) if done + missed else None,
         current_streak=current,
         best_streak=best,
