@@ -192,3 +192,11 @@ def test_a_threshold_cannot_be_set_outside_its_safe_bounds(name, value):
     with pytest.raises(InvalidInput) as caught:
         Policy.checked(**{name: value})
     assert caught.value.field == name
+
+
+def test_blood_of_unsaid_colour_is_recorded_as_bright():
+    from easein.domain.sessions import check_session
+
+    s = session(20, 0, bleeding=Bleeding.SPOTTING)
+    assert check_session(s, now=s.ended_at).colour is BloodColour.BRIGHT
+    assert check_session(session(20, 0), now=s.ended_at).colour is None

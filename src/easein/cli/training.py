@@ -178,8 +178,7 @@ def log(
         comfort=comfort,
         pleasure=pleasure,
         bleeding=bleed,  # type: ignore[arg-type]
-        colour=_choice(BloodColour, colour, "colour")
-        or (BloodColour.BRIGHT if bleed is not Bleeding.NONE else None),  # type: ignore[arg-type]
+        colour=_choice(BloodColour, colour, "colour"),  # type: ignore[arg-type]
         outcome=_choice(Outcome, outcome, "outcome"),  # type: ignore[arg-type]
         lube=lube,
         relubed=relubed,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -140,4 +140,8 @@ def check_session(session: Session, *, now: datetime) -> Session:
         raise InvalidInput(
             f"notes must be at most {MAX_NOTES} characters", field="notes", code="too_long"
         )
+    if session.bleeding is not Bleeding.NONE and session.colour is None:
+        # Unsaid colour is taken as bright: dark blood is the alarming one, and a
+        # person who saw it is asked about it (every interface offers "dark").
+        session = replace(session, colour=BloodColour.BRIGHT)
     return session

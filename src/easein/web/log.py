@@ -126,7 +126,7 @@ def draft_of(app: App, who: Principal, form: FormData) -> tuple[Session, list[in
         pleasure=forms.integer(form, "pleasure", label="pleasure"),
         bleeding=bleeding,
         # As the API and the CLI do: blood of unstated colour is taken as bright.
-        colour=colour or (BloodColour.BRIGHT if bleeding is not Bleeding.NONE else None),
+        colour=colour,
         outcome=forms.choice(form, "outcome", Outcome, Outcome.COMPLETED) or Outcome.COMPLETED,
         lube=forms.tristate(form, "lube") is not False,
         relubed=forms.tristate(form, "relubed"),

@@ -158,8 +158,6 @@ def log_session(body: SessionCreate, who: Who, app: AppDep) -> dict[str, Any]:
         mess=body.mess,
         notes=body.notes.strip(),
     )
-    if draft.bleeding is not Bleeding.NONE and draft.colour is None:
-        draft = Session(**{**vars(draft), "colour": BloodColour.BRIGHT})
     try:
         saved = service.log_session(app, who.profile, draft, list(body.item_ids))
     except InvalidInput as error:
