@@ -12,6 +12,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -183,12 +184,9 @@ class LiveServer:
     clock: FakeClock
 
 
-@pytest.fixture
-def live_server(database_url: str, clock: FakeClock) -> Iterator[LiveServer]:
-    """Start the web app and API with uvicorn in a thread; stop it after the test.
-
-    Password hashing is made cheap here only (FAST_HASHING); the clock is injected.
-    """
+@contextmanager
+def serving(settings: Settings, clock: FakeClock) -> Iterator[LiveServer]:
+    """Run `create_app(settings)` with uvicorn on a free loopback port, in a thread."""
     import socket
     import threading
     import time
@@ -197,7 +195,6 @@ def live_server(database_url: str, clock: FakeClock) -> Iterator[LiveServer]:
 
     from easein.api.app import create_app
 
-    settings = Settings(database_url=database_url, **FAST_HASHING)
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -212,6 +209,18 @@ def live_server(database_url: str, clock: FakeClock) -> Iterator[LiveServer]:
         if time.monotonic() > deadline or not thread.is_alive():
             raise RuntimeError("the test server did not start")
         time.sleep(0.02)
-    yield LiveServer(f"http://127.0.0.1:{port}", settings, clock)
-    server.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield LiveServer(f"http://127.0.0.1:{port}", settings, clock)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture
+def live_server(database_url: str, clock: FakeClock) -> Iterator[LiveServer]:
+    """Start the web app and API with uvicorn; stop it after the test.
+
+    Password hashing is made cheap here only (FAST_HASHING); the clock is injected.
+    """
+    with serving(Settings(database_url=database_url, **FAST_HASHING), clock) as server:
+        yield server

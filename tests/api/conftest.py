@@ -14,9 +14,6 @@ from __future__ import annotations
 
 import logging
 import shutil
-import socket
-import threading
-import time
 import traceback
 import uuid
 from collections.abc import Iterator
@@ -31,7 +28,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from easein.settings import Settings
-from tests.conftest import FAST_HASHING, PG_URL, FakeClock, LiveServer
+from tests.conftest import FAST_HASHING, PG_URL, FakeClock, LiveServer, serving
 
 API = "/api/v1"
 PASSWORD = "a long passphrase"
@@ -258,34 +255,6 @@ def owner_token(clients: Clients, owner: User) -> User:
 
 
 # --- a real server shared by one module ----------------------------------------------------
-
-
-@contextmanager
-def serving(settings: Settings, clock: FakeClock) -> Iterator[LiveServer]:
-    """Run `create_app(settings)` with uvicorn on a free loopback port (as `live_server`)."""
-    import uvicorn
-
-    from easein.api.app import create_app
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    config = uvicorn.Config(
-        create_app(settings, clock=clock), host="127.0.0.1", port=port, log_level="warning"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.02)
-    try:
-        yield LiveServer(f"http://127.0.0.1:{port}", settings, clock)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
 
 
 @contextmanager
