@@ -21,6 +21,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -84,10 +85,16 @@ def main(argv: list[str] | None = None) -> int:
 
     app = open_app(Settings(database_url=str(path)), clock=lambda: now)
     try:
-        profile = local_profile(app)
+        known = local_profile(app)
+        # The targets are for the work itself: a profile of unknown revision is never
+        # served from the memo (services.memo), so every call reads and derives again.
+        # The memo-hit figures (what a repeated request costs) are printed beside them.
+        profile = replace(known, revision=None)
         checks = {
             "status": lambda: training.status(app, profile),
             "stats": lambda: stats_service.stats(app, profile),
+            "status (memo hit)": lambda: training.status(app, known),
+            "stats (memo hit)": lambda: stats_service.stats(app, known),
         }
         first = checks["status"]()
         summary = checks["stats"]()
@@ -95,6 +102,8 @@ def main(argv: list[str] | None = None) -> int:
         for name, runs, warmup in (
             ("status", args.status_runs, 20),
             ("stats", args.stats_runs, 3),
+            ("status (memo hit)", args.status_runs, 20),
+            ("stats (memo hit)", args.status_runs, 3),
         ):
             times = measure(checks[name], runs, warmup)
             median = statistics.median(times)
@@ -103,11 +112,15 @@ def main(argv: list[str] | None = None) -> int:
                 "median_ms": round(median, 3),
                 "p95_ms": round(percentile(times, 95), 3),
                 "min_ms": round(min(times), 3),
-                "target_median_ms": TARGETS_MS[name],
-                "pass": median < TARGETS_MS[name],
+                "target_median_ms": TARGETS_MS.get(name),
+                "pass": median < TARGETS_MS[name] if name in TARGETS_MS else None,
             }
         profiles = (
-            {name: profile_top(fn, 50 if name == "status" else 5) for name, fn in checks.items()}
+            {
+                name: profile_top(fn, 50 if name == "status" else 5)
+                for name, fn in checks.items()
+                if name in TARGETS_MS
+            }
             if args.profile
             else {}
         )
@@ -143,11 +156,13 @@ def main(argv: list[str] | None = None) -> int:
             f"{context['wear']} wear), {context['days']}; status {context['state']}, "
             f"next {context['recommendation']}; load average {context['load_average_1m']}"
         )
-        print(f"{'call':<8} {'runs':>5} {'median ms':>10} {'p95 ms':>9} {'target':>9}  result")
+        print(f"{'call':<18} {'runs':>5} {'median ms':>10} {'p95 ms':>9} {'target':>9}  result")
         for name, r in results.items():
+            target = r["target_median_ms"]
+            verdict = "" if r["pass"] is None else ("PASS" if r["pass"] else "MISS")
             print(
-                f"{name:<8} {r['runs']:>5} {r['median_ms']:>10.2f} {r['p95_ms']:>9.2f} "
-                f"{'< ' + format(r['target_median_ms'], 'g'):>9}  {'PASS' if r['pass'] else 'MISS'}"
+                f"{name:<18} {r['runs']:>5} {r['median_ms']:>10.2f} {r['p95_ms']:>9.2f} "
+                f"{'< ' + format(target, 'g') if target else '-':>9}  {verdict}"
             )
         for name, text in profiles.items():
             print(f"\n--- cProfile: {name} ---\n{text}")

@@ -17,7 +17,7 @@ CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def get_app(request: Request) -> App:
+async def get_app(request: Request) -> App:
     app: App = request.app.state.easein
     return app
 

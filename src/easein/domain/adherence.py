@@ -164,6 +164,10 @@ def _match(
 
 _Row = tuple[Plan, datetime, date, Status, datetime | None, str | None]
 
+# SATISFIED_BY by kind value, and how many ranks of preference there are.
+_ACCEPTS = {kind: tuple(k.value for k in kinds) for kind, kinds in SATISFIED_BY.items()}
+_RANKS = max(len(kinds) for kinds in SATISFIED_BY.values())
+
 
 def _classified(
     plans: Sequence[Plan],
@@ -247,10 +251,56 @@ def summarise_days(
 ) -> Summary:
     """Return `summarise(evaluate_days(...))` without building the occurrences.
 
-    What statistics use over years of plans, from the summary kept on write.
+    What statistics use over years of plans, from the summary kept on write: the
+    same matching and classification as `_classified`, on counts instead of
+    pools of start times, folded into the summary in one pass (a property test
+    holds the two paths equal).
     """
-    rows = _classified(plans, _pool_of_days(day_counts), excused, tz, start, now)
-    return _summary_of_statuses(row[3] for row in rows)
+    require_aware(start, "start")
+    require_aware(now, "now")
+    today = now.astimezone(tz).date()
+    planned = _planned(plans, tz, start, _start_of_day(today + timedelta(days=1), tz))
+    days = [at.astimezone(tz).date() for at, _ in planned]
+    left = {(day, kind): count for day, kind, count in day_counts if count > 0}
+    matched = [False] * len(planned)
+    wanted = [_ACCEPTS[plan.kind] for _, plan in planned]
+    for rank in range(_RANKS):
+        for index, kinds in enumerate(wanted):
+            if matched[index] or rank >= len(kinds):
+                continue
+            key = (days[index], kinds[rank])
+            if left.get(key):
+                left[key] -= 1
+                matched[index] = True
+    excuse_for = _Excuser(excused)
+    done = missed = excused_n = due = current = best = 0
+    score, keep = 0.0, 1 - ALPHA
+    for index, (at, _plan) in enumerate(planned):
+        excuse = excuse_for(at)  # asked for every occurrence: the sweep moves with time
+        if matched[index]:
+            done += 1
+            current += 1
+            if current > best:
+                best = current
+            score = score * keep + ALPHA
+        elif excuse is not None:
+            excused_n += 1
+        elif days[index] < today:
+            missed += 1
+            current = 0
+            score *= keep
+        else:
+            due += 1
+    return Summary(
+        done=done,
+        missed=missed,
+        excused=excused_n,
+        due=due,
+        rate=done / (done + missed) if done + missed else None,
+        current_streak=current,
+        best_streak=best,
+        habit_strength=min(100.0, round(score * 100, 1)),
+    )
 
 
 def upcoming(

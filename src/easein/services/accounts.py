@@ -235,6 +235,8 @@ _WHO = (
         Person.id,
         Person.timezone,
         Person.units,
+        Person.revision,
+        Person.created_at,
     )
     .join(AccountRow, AccountRow.id == AuthSessionRow.account_id)
     .join(Person, Person.id == AccountRow.person_id)
@@ -246,12 +248,12 @@ def authenticate(app: App, token: str, *, kind: str | None = None) -> Principal:
     """Return who holds `token`, or raise if it is unknown, ended or expired."""
     digest = token_hash(token)
     now = app.now()
-    with app.db.reading() as db:
+    with app.db.querying() as db:  # every request asks: no ORM session needed
         row = db.execute(_WHO, {"digest": digest}).first()
     if row is None:
         raise NotAuthenticated("sign in first", field="token")
     (session_id, session_kind, last_seen, expires, account_id, username,
-     person_id, timezone, units) = row  # fmt: skip
+     person_id, timezone, units, revision, created_at) = row  # fmt: skip
     if kind is not None and session_kind != kind:
         raise NotAuthenticated("sign in first", field="token")
     idle = now - last_seen > timedelta(days=app.settings.session_idle_days)
@@ -264,7 +266,7 @@ def authenticate(app: App, token: str, *, kind: str | None = None) -> Principal:
             fresh = db.get(AuthSessionRow, session_id)
             if fresh is not None:
                 fresh.last_seen_at = now
-    profile = Profile(person_id, timezone, Units(units))
+    profile = Profile(person_id, timezone, Units(units), revision, created_at)
     return Principal(account_id, username, session_id, session_kind, digest, profile)
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from easein.domain.policy import Policy
+from easein.services.memo import Memo
 from easein.settings import Settings
 from easein.store.codec import PayloadCodec, PlainCodec
 from easein.store.db import Database, make_engine
@@ -25,6 +26,10 @@ class App:
     policy: Policy
     codec: PayloadCodec = field(default_factory=PlainCodec)
     clock: Callable[[], datetime] = utc_now
+    memo: Memo = field(default_factory=Memo)
+
+    def __post_init__(self) -> None:
+        self.db.on_change.append(self.memo.forget)
 
     def now(self) -> datetime:
         return self.clock()

@@ -96,9 +96,16 @@ def add_plan(
         return replace(plan, id=row.id)
 
 
-def list_plans(app: App, profile: Profile, *, include_ended: bool = False) -> list[Plan]:
+def _all_plans(app: App, profile: Profile) -> tuple[Plan, ...]:
     with app.db.reading() as db:
-        plans = load_plans(db, app, profile.person_id)
+        return tuple(load_plans(db, app, profile.person_id))
+
+
+def list_plans(app: App, profile: Profile, *, include_ended: bool = False) -> list[Plan]:
+    """Return the plans, the ended ones too if asked (reused while the data is unchanged)."""
+    plans = app.memo.get(
+        "plans", profile.person_id, profile.version, lambda: _all_plans(app, profile)
+    )
     return [p for p in plans if include_ended or p.ended_on is None]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
@@ -23,6 +24,18 @@ class Profile:
     person_id: int
     timezone: str
     units: Units
+    # Which version of this person's data the profile was read with (see
+    # store.db._bump_revisions); None when unknown. `created_at` tells a person
+    # from a later one who was given the same id after a deletion.
+    revision: int | None = None
+    created_at: datetime | None = None
+
+    @property
+    def version(self) -> tuple[int, datetime, int] | None:
+        """Return what identifies this person's data as read, for caches; None if unknown."""
+        if self.revision is None or self.created_at is None:
+            return None
+        return (self.person_id, self.created_at, self.revision)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -43,7 +56,9 @@ def parse_timezone(name: str) -> str:
 
 
 def _profile(person: Person) -> Profile:
-    return Profile(person.id, person.timezone, Units(person.units))
+    return Profile(
+        person.id, person.timezone, Units(person.units), person.revision, person.created_at
+    )
 
 
 def create_person(db: DbSession, app: App, *, adult: bool, timezone: str, units: str) -> Person:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TypeVar
 
 from sqlalchemy import select
 
@@ -20,6 +22,8 @@ from easein.store.codec import Context
 from easein.store.models import SessionRow
 
 TREND_DAYS = 28
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -67,14 +71,40 @@ def load_points(app: App, profile: Profile, since: datetime | None = None) -> li
     return points
 
 
+def _as_of_minute(profile: Profile, now: datetime) -> tuple[object, ...] | None:
+    """Return the memo version for results that depend on the data and the clock's minute."""
+    if profile.version is None:
+        return None
+    return (*profile.version, now.replace(second=0, microsecond=0))
+
+
 def stats(app: App, profile: Profile) -> Stats:
-    """Return the full statistics over the whole history.
+    """Return the full statistics over the whole history, as of this minute.
 
     The totals come from the summary kept up to date on write; only the trend
-    reads sessions, and only its recent window.
+    reads sessions, and only its recent window. The result is reused within the
+    same minute while the person's data is unchanged (any write shows at once).
     """
-    tz = profile.tz
     now = app.now()
+    return app.memo.get(
+        "stats", profile.person_id, _as_of_minute(profile, now), lambda: _stats(app, profile, now)
+    )
+
+
+def rendered(app: App, profile: Profile, name: str, render: Callable[[Stats], T]) -> T:
+    """Return `render(stats)`, reused as long as the statistics it renders are.
+
+    For interfaces whose presentation of the statistics costs more than reading
+    them (the API's JSON of ten years of weeks, say).
+    """
+    version = _as_of_minute(profile, app.now())
+    return app.memo.get(
+        f"stats:{name}", profile.person_id, version, lambda: render(stats(app, profile))
+    )
+
+
+def _stats(app: App, profile: Profile, now: datetime) -> Stats:
+    tz = profile.tz
     training = current_state(app, profile)
     summary = current_summary(app, profile)
     recent = load_points(app, profile, since=now - timedelta(days=2 * TREND_DAYS))
@@ -98,17 +128,35 @@ def stats(app: App, profile: Profile) -> Stats:
     )
 
 
-def adherence_days(app: App, profile: Profile, *, days: int = 84) -> list[adherence.Occurrence]:
-    """Return each planned occurrence of the last `days` local days (to today), classified."""
-    tz, now = profile.tz, app.now()
+def adherence_days(
+    app: App, profile: Profile, *, days: int = 84
+) -> tuple[adherence.Occurrence, ...]:
+    """Return each planned occurrence of the last `days` local days (to today), classified.
+
+    Reused within the same minute while the person's data is unchanged.
+    """
+    now = app.now()
+    version = _as_of_minute(profile, now)
+    return app.memo.get(
+        f"adherence_days:{days}",
+        profile.person_id,
+        version,
+        lambda: _adherence_days(app, profile, days, now),
+    )
+
+
+def _adherence_days(
+    app: App, profile: Profile, days: int, now: datetime
+) -> tuple[adherence.Occurrence, ...]:
+    tz = profile.tz
     summary = current_summary(app, profile)
     with app.db.reading() as db:
         plans = load_plans(db, app, profile.person_id)
         conditions = load_conditions(db, app, profile.person_id)
         clearances = clearance_times(db, profile.person_id)
     if not plans:
-        return []
+        return ()
     first = now.astimezone(tz).date() - timedelta(days=days - 1)
     start = day_start(max(first, min(p.starts_on for p in plans)), tz)
     excused = excused_intervals(summary, clearances, conditions)
-    return adherence.evaluate_days(plans, summary.day_counts(), excused, tz, start, now)
+    return tuple(adherence.evaluate_days(plans, summary.day_counts(), excused, tz, start, now))

@@ -173,16 +173,28 @@ class Status:
     training: TrainingState
 
 
-def status(app: App, profile: Profile) -> Status:
-    """Return the safety state, the recommendation and the ladder at this moment."""
+def _status_inputs(
+    app: App, profile: Profile
+) -> tuple[TrainingState, tuple[Condition, ...], Ladder]:
+    """Return what status derives from the data: the fold, the conditions, the ladder."""
     with app.db.reading() as db:  # one read transaction for everything status needs
         stored = stored_state(db, app, profile)
-        conditions = load_conditions(db, app, profile.person_id)
+        conditions = tuple(load_conditions(db, app, profile.person_id))
         toys = load_toys(db, app, profile.person_id)
     training = stored if stored is not None else current_state(app, profile)
-    now = app.now()
-    safety = evaluate(training, conditions, now, profile.tz)
-    ladder = build_ladder(toys, training.earned_mm, app.policy)
+    return training, conditions, build_ladder(toys, training.earned_mm, app.policy)
+
+
+def status(app: App, profile: Profile) -> Status:
+    """Return the safety state, the recommendation and the ladder at this moment.
+
+    What comes from the data is reused while the person's data is unchanged
+    (services.memo); the rules run on every call, at this moment.
+    """
+    training, conditions, ladder = app.memo.get(
+        "status", profile.person_id, profile.version, lambda: _status_inputs(app, profile)
+    )
+    safety = evaluate(training, conditions, app.now(), profile.tz)
     rec = recommend(training, safety, ladder, app.policy, profile.tz, profile.units)
     return Status(safety, rec, ladder, training)
 
@@ -211,6 +223,16 @@ def history(
         query = query.limit(limit)
     with app.db.reading() as db:
         return [session_from_row(r, app.codec) for r in db.scalars(query)]
+
+
+def last_session(app: App, profile: Profile) -> Session | None:
+    """Return the latest session by start time (reused while the data is unchanged)."""
+
+    def load() -> Session | None:
+        found = history(app, profile, limit=1)
+        return found[0] if found else None
+
+    return app.memo.get("last_session", profile.person_id, profile.version, load)
 
 
 def get_session(app: App, profile: Profile, session_id: int) -> Session:

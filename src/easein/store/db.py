@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from easein.domain.errors import EaseInError
+from easein.store.models import Person
 
 
 class DatabaseUnavailable(EaseInError):
@@ -56,6 +58,31 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
             connection.exec_driver_sql("BEGIN")
 
 
+CHANGED = "easein_changed_people"
+
+
+def _bump_revisions(session: Session, _context: Any, _instances: Any) -> None:
+    """Bump `people.revision` of everyone whose data this flush changes.
+
+    A reader that derived something from a person's data at revision r knows it
+    is still current while the revision reads r: one indexed read instead of
+    loading everything again, and the same answer in every worker process.
+    """
+    changed: set[int] = set()
+    for obj in chain(session.new, session.dirty, session.deleted):
+        person_id = obj.id if isinstance(obj, Person) else getattr(obj, "person_id", None)
+        if person_id is not None:
+            changed.add(person_id)
+    if changed:
+        session.info.setdefault(CHANGED, set()).update(changed)
+        people = Person.__table__
+        session.connection().execute(
+            people.update()
+            .where(people.c.id.in_(sorted(changed)))
+            .values(revision=people.c.revision + 1)
+        )
+
+
 class Database:
     """An engine and its session factories: one for reads, one for writes."""
 
@@ -66,12 +93,28 @@ class Database:
         self._write = sessionmaker(
             engine.execution_options(easein_write=True), expire_on_commit=False
         )
+        event.listen(self._write, "before_flush", _bump_revisions)
+        event.listen(self._write, "after_commit", self._committed)
+        # Called with the ids of the people whose data a committed write changed.
+        self.on_change: list[Callable[[set[int]], None]] = []
+
+    def _committed(self, session: Session) -> None:
+        changed = session.info.pop(CHANGED, None)
+        if changed:
+            for callback in self.on_change:
+                callback(changed)
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
         """Yield a session for reads; it never commits."""
         with self._read() as session:
             yield session
+
+    @contextmanager
+    def querying(self) -> Iterator[Connection]:
+        """Yield a plain connection for one hot read (no ORM session); it never commits."""
+        with self.engine.connect() as connection:
+            yield connection
 
     @contextmanager
     def writing(self) -> Iterator[Session]:

@@ -36,6 +36,9 @@ class Person(Base):
     adult_confirmed_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     timezone: Mapped[str] = mapped_column(String(64), nullable=False)
     units: Mapped[str] = mapped_column(String(4), nullable=False)
+    # Bumped by every write to this person's data (store.db), so that a worker can
+    # tell with one indexed read whether what it derived earlier is still current.
+    revision: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
 
 
 class ToyRow(Base):

@@ -33,7 +33,7 @@ TEMPOS = ((6, "Slow"), (5, "Medium"), (4, "Quicker"))  # seconds per half-breath
 @router.get("/guided", response_class=HTMLResponse)
 def guided(request: Request, app: Core, who: Viewer) -> Response:
     status = training.status(app, who.profile)
-    last = training.history(app, who.profile, limit=1)
+    last = training.last_session(app, who.profile)
     usable = [t for rung in status.ladder.rungs for t in rung.items]
     rec = status.recommendation.item
     context = {
@@ -43,6 +43,6 @@ def guided(request: Request, app: Core, who: Viewer) -> Response:
         "chosen": {rec.id} if rec else ({usable[0].id} if usable else set()),
         "checklist": CHECKLIST,
         "tempos": TEMPOS,
-        "phase": (last[0].breath_phase.value if last and last[0].breath_phase else "exhale"),
+        "phase": (last.breath_phase.value if last and last.breath_phase else "exhale"),
     }
     return page(request, "guided.html", context, who=who)

@@ -44,9 +44,8 @@ def _minutes(duration: timedelta) -> int:
 def defaults(app: App, who: Principal, query: QueryParams) -> dict[str, Any]:
     """Return the form's starting values: the last session's, then what a timer passed on."""
     values: dict[str, Any] = {"kind": "stretch", "item": [], "duration": 20, "lube": "yes"}
-    last = training.history(app, who.profile, limit=1)
-    if last:
-        s = last[0]
+    s = training.last_session(app, who.profile)
+    if s:
         values.update(
             kind=s.kind.value,
             item=[str(i) for i in s.item_ids],

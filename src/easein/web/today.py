@@ -52,7 +52,7 @@ def today_context(app: App, who: Principal, *, logged: int | None = None) -> dic
     """Return what Today shows, with as few reads as the page allows (it is the hot page)."""
     result = training.status(app, who.profile)
     state = result.safety.state
-    last = training.history(app, who.profile, limit=1)
+    last = training.last_session(app, who.profile)
     saved = None
     if logged:
         try:
@@ -60,7 +60,7 @@ def today_context(app: App, who: Principal, *, logged: int | None = None) -> dic
         except NotFound:
             saved = None
     names = {t.id: t for rung in result.ladder.rungs for t in rung.items}
-    if last and last[0].reached_item_id not in names:  # retired since, say
+    if last and last.reached_item_id not in names:  # retired since, say
         names = training.item_names(app, who.profile)
     # An active condition always means paused (or a medical hold, which outranks it).
     conditions = (
@@ -73,7 +73,7 @@ def today_context(app: App, who: Principal, *, logged: int | None = None) -> dic
         "state_title": STATE_TITLES[state.value],
         "action_title": ACTION_TITLES[result.recommendation.action.value],
         "plans": todays_plans(app, who),
-        "last": last[0] if last else None,
+        "last": last,
         "names": names,
         "conditions": conditions,
         "condition_kinds": [k.value for k in ConditionKind],
@@ -83,7 +83,7 @@ def today_context(app: App, who: Principal, *, logged: int | None = None) -> dic
 
 
 @router.get("/", response_class=HTMLResponse)
-def today(request: Request, app: Core, who: Viewer, logged: str = "") -> Response:
+async def today(request: Request, app: Core, who: Viewer, logged: str = "") -> Response:
     context = today_context(app, who, logged=forms.query_int(logged, 0) or None)
     return page(request, "today.html", context, who=who)
 

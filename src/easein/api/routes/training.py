@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Query, status
+import orjson
+from fastapi import APIRouter, Body, Query, Response, status
 
 from easein.api.deps import AppDep, Who
 from easein.api.errors import ERROR_RESPONSES, in_query
@@ -116,8 +117,10 @@ def ladder(who: Who, app: AppDep) -> dict[str, Any]:
 
 
 @router.get("/status", response_model=StatusOut)
-def get_status(who: Who, app: AppDep) -> dict[str, Any]:
+async def get_status(who: Who, app: AppDep) -> dict[str, Any]:
     """The safety state with every reason, and the recommended next step."""
+    # async: a hot read that, like the sign-in check, runs on the event loop; what
+    # it reads from the database is reused while the data is unchanged (memo).
     result = service.status(app, who.profile)
     return safety_json(result.safety, result.recommendation)
 
@@ -225,9 +228,16 @@ def clear_condition(
 
 
 @router.get("/stats", response_model=StatsOut)
-def stats(who: Who, app: AppDep) -> dict[str, Any]:
+def stats(who: Who, app: AppDep) -> Response:
     """Weeks, earned size over time, pain and comfort trend, adherence and habit strength."""
-    return stats_json(stats_service.stats(app, who.profile))
+    # Ten years of weeks make a large document: its JSON is reused with the
+    # statistics it comes from (the same minute, unchanged data).
+    body = stats_service.rendered(app, who.profile, "api-json", _stats_body)
+    return Response(body, media_type="application/json")
+
+
+def _stats_body(result: stats_service.Stats) -> bytes:
+    return orjson.dumps(StatsOut.model_validate(stats_json(result)).model_dump(mode="json"))
 
 
 @router.get("/plans", response_model=list[PlanOut])

@@ -1,0 +1,108 @@
+"""The per-worker memo: reused only while the person's data is unchanged, in every worker."""
+
+from __future__ import annotations
+
+from datetime import time, timedelta
+
+from sqlalchemy import select
+
+from easein.domain.safety import ConditionKind, State
+from easein.domain.sessions import SessionKind
+from easein.domain.toys import Base, ToyKind
+from easein.services import plans, toys, training
+from easein.services.app import open_app
+from easein.services.memo import Memo
+from easein.services.profile import init_local, local_profile, update_profile
+from easein.store.models import Person
+
+
+def revision(app) -> int:
+    with app.db.reading() as db:
+        return db.scalar(select(Person.revision))
+
+
+def test_every_kind_of_write_bumps_the_revision_and_reads_do_not(app):
+    profile = init_local(app, adult=True, timezone="Europe/Berlin", units="mm")
+    training.status(app, profile)  # the first read stores the folded state (a write)
+    seen = [revision(app)]
+
+    def wrote() -> None:
+        seen.append(revision(app))
+        assert seen[-1] > seen[-2], seen
+
+    toys.add_toy(
+        app, profile.person_id, name="a", kind=ToyKind.PLUG, diameter_mm=20, base=Base.FLARED
+    )
+    wrote()
+    training.set_condition(app, profile, ConditionKind.DIARRHOEA)
+    wrote()
+    training.clear_condition(app, profile, ConditionKind.DIARRHOEA)
+    wrote()
+    plans.add_plan(
+        app, profile, name="evenings", kind=SessionKind.WEAR, schedule="daily",
+        at=time(21), duration=timedelta(hours=1),
+    )  # fmt: skip
+    wrote()
+    update_profile(app, profile.person_id, units="in")
+    wrote()
+    training.status(app, local_profile(app))
+    training.history(app, profile)
+    assert revision(app) == seen[-1]
+
+
+def test_a_write_in_another_worker_shows_at_once(settings, clock):
+    """Two App objects on one database stand for two worker processes."""
+    one, two = open_app(settings, clock=clock), open_app(settings, clock=clock)
+    try:
+        init_local(one, adult=True, timezone="Europe/Berlin", units="mm")
+        assert training.status(one, local_profile(one)).safety.state is State.READY
+        training.set_condition(two, local_profile(two), ConditionKind.HAEMORRHOIDS)
+        # `one` reads the person again, as every request does with its sign-in.
+        assert training.status(one, local_profile(one)).safety.state is State.PAUSED
+    finally:
+        one.close()
+        two.close()
+
+
+def test_a_caller_holding_its_old_profile_sees_its_own_write(app):
+    profile = init_local(app, adult=True, timezone="Europe/Berlin", units="mm")
+    profile = local_profile(app)
+    assert training.status(app, profile).safety.state is State.READY
+    training.set_condition(app, profile, ConditionKind.CONSTIPATION)
+    assert training.status(app, profile).safety.state is State.PAUSED
+
+
+def test_memo_reuses_a_value_only_for_the_same_version():
+    memo, made = Memo(), []
+
+    def make(value: str):
+        return lambda: made.append(value) or value
+
+    assert memo.get("x", 1, ("v", 1), make("a")) == "a"
+    assert memo.get("x", 1, ("v", 1), make("b")) == "a"
+    assert memo.get("x", 1, ("v", 2), make("c")) == "c"
+    assert memo.get("x", 2, ("v", 2), make("d")) == "d"
+    assert memo.get("x", 1, None, make("e")) == "e"  # unknown version: never reused
+    assert made == ["a", "c", "d", "e"]
+
+
+def test_memo_is_bounded_and_drops_the_least_recently_used():
+    memo = Memo(size=2)
+    memo.get("x", 1, 1, lambda: "one")
+    memo.get("x", 2, 1, lambda: "two")
+    memo.get("x", 1, 1, lambda: "again")  # touches person 1
+    memo.get("x", 3, 1, lambda: "three")  # evicts person 2
+    assert len(memo) == 2
+    assert memo.get("x", 1, 1, lambda: "new") == "one"
+    assert memo.get("x", 2, 1, lambda: "new") == "new"
+
+
+def test_a_value_made_from_data_read_before_a_write_is_not_kept():
+    memo = Memo()
+
+    def make_during_a_write() -> str:
+        memo.forget({1})  # a write commits while the value is being made
+        return "old"
+
+    assert memo.get("x", 1, 7, make_during_a_write) == "old"
+    assert memo.get("x", 1, 7, lambda: "fresh") == "fresh"
