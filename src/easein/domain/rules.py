@@ -15,6 +15,10 @@ LUBE_REAPPLY: Final = "lube.reapply"  # pain without fresh lube on reinsertion
 TOY_BASE_REQUIRED: Final = "toy.base_required"  # never an item without a flared base/handle
 OUTCOME_NOT_COMPLETED: Final = "progression.not_completed"  # stopped/failed: counts against
 AHEAD_OF_PLAN: Final = "progression.ahead_of_plan"  # used a size not yet earned
+DIRECTIVE_ABOVE_NEXT_RUNG: Final = "directive.above_next_rung"  # above earned rung + 1
+DIRECTIVE_STEP_TOO_LARGE: Final = "directive.step_too_large"  # beyond the allowed step
+DIRECTIVE_SUSPENDED_FOR_SAFETY: Final = "directive.suspended_for_safety"  # rest, pause, hold
+STOP_AND_TALK: Final = "directive.stop_and_talk"  # anyone stops; only the trainee resumes
 
 ALL: Final = (
     PAIN_SHARP,
@@ -28,4 +32,8 @@ ALL: Final = (
     TOY_BASE_REQUIRED,
     OUTCOME_NOT_COMPLETED,
     AHEAD_OF_PLAN,
+    DIRECTIVE_ABOVE_NEXT_RUNG,
+    DIRECTIVE_STEP_TOO_LARGE,
+    DIRECTIVE_SUSPENDED_FOR_SAFETY,
+    STOP_AND_TALK,
 )
