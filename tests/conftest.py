@@ -22,7 +22,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from easein.services.app import App, open_app
-from easein.settings import Settings
+from easein.settings import Settings, cheap_hashing_for_tests_only
 from easein.store.db import make_engine
 from easein.store.migrations import upgrade
 
@@ -172,7 +172,9 @@ def app(settings: Settings, clock: FakeClock) -> Iterator[App]:
     application.close()
 
 
-FAST_HASHING = {"argon2_time_cost": 1, "argon2_memory_kib": 64, "argon2_parallelism": 1}
+def fast_hashing(settings: Settings) -> Settings:
+    """Return `settings` with cheap password hashing (below the minimums Settings enforce)."""
+    return cheap_hashing_for_tests_only(settings)
 
 
 @dataclass
@@ -220,7 +222,7 @@ def serving(settings: Settings, clock: FakeClock) -> Iterator[LiveServer]:
 def live_server(database_url: str, clock: FakeClock) -> Iterator[LiveServer]:
     """Start the web app and API with uvicorn; stop it after the test.
 
-    Password hashing is made cheap here only (FAST_HASHING); the clock is injected.
+    Password hashing is made cheap here only (`fast_hashing`); the clock is injected.
     """
-    with serving(Settings(database_url=database_url, **FAST_HASHING), clock) as server:
+    with serving(fast_hashing(Settings(database_url=database_url)), clock) as server:
         yield server

@@ -32,6 +32,8 @@ FRAMEWORKS = (
     "platformdirs",
     "psycopg",
     "orjson",
+    "fpdf",
+    "pygal",
 )
 OUTER_LAYERS = ("easein.store", "easein.services", "easein.api", "easein.web", "easein.cli")
 CLOCK_READS = {
@@ -206,7 +208,7 @@ def test_services_import_no_interface(path: Path) -> None:
 
 
 def test_importing_the_cli_loads_no_web_stack_no_alembic_and_no_rich() -> None:
-    heavy = ("fastapi", "starlette", "jinja2", "alembic", "rich")
+    heavy = ("fastapi", "starlette", "jinja2", "alembic", "rich", "fpdf", "pygal")
     script = (
         "import sys, easein.cli.main\n"
         f"heavy = {heavy!r}\n"

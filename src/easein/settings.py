@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import MISSING, Field, asdict, dataclass, field, fields
+from dataclasses import MISSING, Field, asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +39,13 @@ def default_config_file() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "config.toml"
+
+
+# OWASP Password Storage Cheat Sheet: Argon2id with one of these (memory in KiB, passes),
+# equally strong; more memory or more passes is stronger still.
+ARGON2_MINIMUMS = ((47104, 1), (19456, 2), (12288, 3), (9216, 4), (7168, 5))
+# Below every minimum: a hash in well under a millisecond. Tests only.
+TEST_ONLY_HASHING = {"argon2_time_cost": 1, "argon2_memory_kib": 64, "argon2_parallelism": 1}
 
 
 def setting(default: Any, help: str) -> Any:
@@ -73,11 +80,13 @@ class Settings:
         5000, "How long a SQLite write waits for another writer (milliseconds)."
     )
     debug: bool = setting(False, "Show tracebacks for unexpected errors.")
-    argon2_time_cost: int = setting(3, "Argon2id passes for password hashes (at least 2).")
-    argon2_memory_kib: int = setting(
-        65536, "Argon2id memory per password hash, in KiB (at least 19456)."
+    argon2_time_cost: int = setting(
+        3, "Argon2id passes per password hash (OWASP: 2 with 19456 KiB, 1 with 47104 KiB)."
     )
-    argon2_parallelism: int = setting(4, "Argon2id lanes per password hash.")
+    argon2_memory_kib: int = setting(
+        65536, "Argon2id memory per password hash, in KiB (at least OWASP's minimum: 19456)."
+    )
+    argon2_parallelism: int = setting(4, "Argon2id lanes per password hash (at least 1).")
     session_idle_days: int = setting(14, "A browser sign-in ends after this many days without use.")
     session_max_days: int = setting(90, "A sign-in ends this many days after it began, at most.")
     login_max_failures: int = setting(
@@ -87,6 +96,14 @@ class Settings:
     secure_cookies: bool = setting(
         False, "Mark cookies Secure: set true when EaseIn is served over https."
     )
+    api_docs: bool = setting(
+        False,
+        "Serve the interactive API docs at /docs and /redoc. They load Swagger UI and ReDoc "
+        "from a CDN into EaseIn's pages: for development, not for a server with real data.",
+    )
+
+    def __post_init__(self) -> None:
+        check_hashing_cost(self.argon2_time_cost, self.argon2_memory_kib, self.argon2_parallelism)
 
     def resolved_database_url(self) -> str:
         """Return the SQLAlchemy URL: a plain path becomes a SQLite URL."""
@@ -111,6 +128,32 @@ class Settings:
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def check_hashing_cost(time_cost: int, memory_kib: int, parallelism: int) -> None:
+    """Raise unless the Argon2id cost is at or above one of OWASP's minimum configurations."""
+    if parallelism < 1:
+        raise InvalidInput("argon2_parallelism must be at least 1", field="argon2_parallelism")
+    if not any(memory_kib >= m and time_cost >= t for m, t in ARGON2_MINIMUMS):
+        options = ", ".join(f"{m} KiB with {t} passes" for m, t in ARGON2_MINIMUMS)
+        raise InvalidInput(
+            f"argon2_memory_kib = {memory_kib} with argon2_time_cost = {time_cost} is below "
+            f"OWASP's minimum for Argon2id; use at least {options}",
+            field="argon2_memory_kib" if time_cost >= 2 else "argon2_time_cost",
+        )
+
+
+def cheap_hashing_for_tests_only(settings: Settings) -> Settings:
+    """Return `settings` with password hashing far below the minimums: for tests, never data.
+
+    The only way past `check_hashing_cost`: neither the TOML file, the environment
+    nor a flag can reach it. Hashes made this way are redone with the real
+    parameters at the next sign-in under normal settings.
+    """
+    cheap = replace(settings)
+    for name, value in TEST_ONLY_HASHING.items():
+        object.__setattr__(cheap, name, value)  # frozen: bypassed on purpose, here only
+    return cheap
 
 
 def setting_fields() -> dict[str, Field[Any]]:

@@ -28,7 +28,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from easein.settings import Settings
-from tests.conftest import FAST_HASHING, PG_URL, FakeClock, LiveServer, serving
+from tests.conftest import PG_URL, FakeClock, LiveServer, fast_hashing, serving
 
 API = "/api/v1"
 PASSWORD = "a long passphrase"
@@ -207,6 +207,7 @@ def seed(user: User, marker: str) -> dict[str, Any]:
     condition = user.ok(
         "POST", "conditions", 201, json={"condition": "constipation", "note": f"{marker} cond"}
     )
+    user.ok("PUT", "goal", 200, json={"target_mm": 38.0, "note": f"{marker} goal"})
     token = user.ok("POST", "tokens", 201, json={"name": f"{marker} token"})
     sign_ins = user.ok("GET", "auth/sessions")
     data = {
@@ -282,7 +283,7 @@ def shared_server(
     template_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[LiveServer]:
     with module_database(template_url, tmp_path_factory.mktemp("shared")) as url:
-        settings = Settings(database_url=url, **FAST_HASHING)
+        settings = fast_hashing(Settings(database_url=url))
         with serving(settings, FakeClock()) as server:
             yield server
 
@@ -292,6 +293,22 @@ def shared_clients(shared_server: LiveServer) -> Iterator[Clients]:
     made = Clients(shared_server.url)
     yield made
     made.close()
+
+
+def readable(response: Any) -> str:
+    """Return what a person reads in `response`: a PDF's text (read with pypdf), else the body.
+
+    A PDF's streams are compressed, so a leak would not show in its raw bytes.
+    """
+    headers = {str(k).lower(): v for k, v in dict(response.headers).items()}
+    if "application/pdf" in str(headers.get("content-type", "")):
+        import io
+
+        import pypdf
+
+        pages = pypdf.PdfReader(io.BytesIO(response.content)).pages
+        return "\n".join(page.extract_text() for page in pages)
+    return str(response.text)
 
 
 # --- checking bodies against the OpenAPI document ------------------------------------------

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from tests.api.conftest import Clients, User, openapi_document, seed
+from tests.api.conftest import Clients, User, openapi_document, readable, seed
 
 DOC = openapi_document()
 ROUTES = [(method.upper(), path) for path, ops in DOC["paths"].items() for method in ops]
@@ -125,9 +125,17 @@ EXPECTED: dict[tuple[str, str], Row] = {
                                "duration_min": 10},
     ),
     ("POST", "/api/v1/plans/{plan_id}/end"): Row(200, 404, owner_sees_marker=True),
+    # the goal has no id: B reads, sets and clears B's own, never A's
+    ("GET", "/api/v1/goal"): Row(200, 200, owner_sees_marker=True),
+    ("PUT", "/api/v1/goal"): Row(
+        200, 200, body=lambda w, actor: {"target_mm": 45.0, "wear_hours": 2.0, "note": "new"}
+    ),
+    ("DELETE", "/api/v1/goal"): Row(204, 204),
     ("GET", "/api/v1/export"): Row(200, 200, owner_sees_marker=True),
     # both hold records, so an import is refused for both; the body is A's own export
     ("POST", "/api/v1/import"): Row(409, 409, body=lambda w, actor: w.a_export),
+    # a PDF: `readable` checks its text, not its compressed bytes
+    ("GET", "/api/v1/report"): Row(200, 200, owner_sees_marker=True),
 }  # fmt: skip
 
 
@@ -143,10 +151,11 @@ def person_a(clients: Clients) -> tuple[User, User, Baseline]:
 
 
 def person_b(clients: Clients) -> User:
-    """B: signed in, with an active condition of the same kind as A's."""
+    """B: signed in, with an active condition of the same kind as A's, and a goal."""
     tag = uuid.uuid4().hex[:8]
     b = clients.sign_up(f"b-{tag}", f"B passphrase {tag}", agent=f"B-{tag} phone")
     b.ok("POST", "conditions", 201, json={"condition": "constipation"})
+    b.ok("PUT", "goal", 200, json={"target_mm": 30.0})
     return b
 
 
@@ -198,10 +207,10 @@ def test_cell(shared_clients: Clients, victim, peer, method, template, actor):
     assert response.status_code == expected, (response.status_code, response.text)
     if actor == "owner":
         if row.owner_sees_marker:  # the ids and markers are right, so a leak would show
-            assert world.a.data["marker"] in response.text
+            assert world.a.data["marker"] in readable(response)
         return
     for secret in world.secrets_of_a():
-        assert secret not in response.text, f"A's {secret!r} leaked to {actor}"
+        assert secret not in readable(response), f"A's {secret!r} leaked to {actor}"
     a = world.a_laptop if (method, template) == ("POST", "/api/v1/auth/logout") else world.a
     assert a.export() == baseline.export, "A's data changed"
     assert baseline.sign_ins <= {s["id"] for s in a.ok("GET", "auth/sessions")}

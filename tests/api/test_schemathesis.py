@@ -28,7 +28,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from tests.api.conftest import API, Clients, User, openapi_document, seed
+from tests.api.conftest import API, Clients, User, openapi_document, readable, seed
 
 EXAMPLES = 8  # random examples per operation and mode, after the deterministic coverage cases
 SCHEMA = schemathesis.openapi.from_dict(openapi_document())
@@ -94,15 +94,16 @@ def _check(peers: Peers, case: Any, tag: str) -> None:
     response = case.call(base_url=peers.url, headers=headers, timeout=30)
     query = f"?{case.query}" if case.query else ""
     where = f"[{tag}] {case.method} {case.formatted_path}{query} -> {response.status_code}"
+    text = readable(response)  # a PDF's text, not its bytes
     try:
         case.validate_response(response, checks=NEGATIVE if negative else POSITIVE, headers=headers)
     except FailureGroup as group:
         for line in _summary(group):
-            peers.found.append(f"{where}: {line}: {response.text[:160]}")
+            peers.found.append(f"{where}: {line}: {text[:160]}")
     if tag == THEIRS and response.status_code < 300:
-        peers.found.append(f"{where}: B used A's resource: {response.text[:160]}")
-    if peers.a.data["marker"] in response.text or str(peers.a.username) in response.text:
-        peers.found.append(f"{where}: A's data reached B: {response.text[:160]}")
+        peers.found.append(f"{where}: B used A's resource: {text[:160]}")
+    if peers.a.data["marker"] in text or str(peers.a.username) in text:
+        peers.found.append(f"{where}: A's data reached B: {text[:160]}")
     if case.method != "GET" and case.path.startswith(SIGN_IN_PATHS):
         peers.keep_b_signed_in()
 

@@ -313,13 +313,16 @@ def test_export_then_import_into_a_fresh_account_gives_the_same_document(clients
         json={"name": "p", "schedule": "weekdays", "at": "21:00", "duration_min": 30},
     )
     call(alice, "POST", "plans/{plan_id}/end", 200, ids={"plan_id": plan["id"]})
+    call(alice, "PUT", "goal", 200, json={"target_mm": 30.5, "wear_hours": 8.0, "note": "us ✓"})
     exported = call(alice, "GET", "export", 200)
     assert exported["format"] == "easein-export"
+    assert exported["goal"]["target_mm"] == 30.5 and exported["goal"]["note"] == "us ✓"
     assert [len(exported[k]) for k in ("toys", "sessions", "conditions", "plans")] == [3, 2, 1, 1]
 
     bob = clients.sign_up("bob")
     assert call(bob, "POST", "import", 204, json=exported) is None
     assert call(bob, "GET", "export", 200) == exported
+    assert call(bob, "GET", "goal", 200)["note"] == "us ✓"
     again = bob.post("import", json=exported)
     assert again.status_code == 409, again.text
     assert call(bob, "GET", "export", 200) == exported

@@ -35,6 +35,7 @@ def rich_history(trainee: Trainee, clock: FakeClock) -> Trainee:
     assert cli("plan", "add", "stretch", "--schedule", "mon,wed,fri").code == 0
     assert cli("plan", "end", "stretch").code == 0
     assert cli("toy", "retire", "large").code == 0
+    assert cli("goal", "set", "--size", "30mm", "--wear-hours", "8", "--note", "für uns").code == 0
     return trainee
 
 
@@ -60,6 +61,7 @@ def test_export_import_into_an_empty_database_and_export_again_is_identical(
     assert len(doc["plans"]) == 2
     assert len(doc["conditions"]) == 1
     assert len(doc["acknowledgements"]) == 1
+    assert doc["goal"]["target_mm"] == 30 and doc["goal"]["note"] == "für uns"
 
 
 def test_an_imported_history_gives_the_same_status_ladder_and_stats(
@@ -72,7 +74,8 @@ def test_an_imported_history_gives_the_same_status_ladder_and_stats(
 
     for command in (("status", "--json"), ("ladder", "--json"), ("stats", "--json"),
                     ("history", "--json"), ("toy", "list", "--all", "--json"),
-                    ("plan", "list", "--all", "--json"), ("profile", "--json")):  # fmt: skip
+                    ("plan", "list", "--all", "--json"), ("profile", "--json"),
+                    ("goal", "show", "--json")):  # fmt: skip
         assert other(*command).out == rich_history.cli(*command).out, command
 
 

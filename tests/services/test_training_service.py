@@ -173,7 +173,11 @@ def test_export_then_import_into_an_empty_database_is_lossless(
         ["small", "finger"],
     )
     training.set_condition(app, profile, ConditionKind.OTHER, "cold")
+    from easein.services.goals import set_goal
+
+    set_goal(app, profile, target_mm=25, wear_hours=2, note="one day")
     document = export_document(app, profile)
+    assert document["goal"]["note"] == "one day"
     other = open_app(Settings(database_url=fresh_database()), clock=clock)
     try:
         imported = import_document(other, document)

@@ -10,7 +10,7 @@ from datetime import datetime
 from fastapi import FastAPI
 
 from easein import __version__
-from easein.api import errors
+from easein.api import errors, security
 from easein.services.app import App, open_app
 from easein.settings import Settings, get_settings
 
@@ -19,7 +19,7 @@ API = "/api/v1"
 
 def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = None) -> FastAPI:
     """Return the ASGI app on `settings`' database (migrated at start-up)."""
-    from easein.api.routes import account, training
+    from easein.api.routes import account, goals, report, training
 
     @asynccontextmanager
     async def lifespan(api: FastAPI) -> AsyncIterator[None]:
@@ -36,13 +36,16 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         version=__version__,
         description="A private, safety-first companion for progressive anal training.",
         openapi_url=f"{API}/openapi.json",
-        docs_url=None,
-        redoc_url=None,
+        docs_url="/docs" if settings.api_docs else None,
+        redoc_url="/redoc" if settings.api_docs else None,
         lifespan=lifespan,
     )
     errors.install(api)
+    security.install(api, settings)
     api.include_router(account.router, prefix=API)
     api.include_router(training.router, prefix=API)
+    api.include_router(goals.router, prefix=API)
+    api.include_router(report.router, prefix=API)
 
     @api.get(f"{API}/health", tags=["meta"])
     async def health() -> dict[str, str]:

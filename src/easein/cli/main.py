@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from easein.cli import data, guide, serve, stats, toys, training
+from easein.cli import data, goals, guide, report, serve, stats, toys, training
 from easein.cli.context import STATE
 from easein.domain.errors import EaseInError
 
@@ -42,8 +42,10 @@ def root(
 training.register(app)
 toys.register(app)
 stats.register(app)
+goals.register(app)
 data.register(app)
 guide.register(app)
+report.register(app)
 serve.register(app)
 
 

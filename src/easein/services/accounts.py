@@ -17,14 +17,16 @@ from functools import cache
 from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.orm import Session as DbSession
 
+from easein.domain import passwords
 from easein.domain.errors import Conflict, EaseInError, InvalidInput, NotFound
 from easein.domain.units import Units
 from easein.services.app import App
+from easein.services.common_passwords import common_passwords
 from easein.services.profile import Profile, create_person
 from easein.store.models import AccountRow, AuthSessionRow, LoginFailureRow, Person
 
-MIN_PASSWORD = 8
-MAX_PASSWORD = 256
+MIN_PASSWORD = passwords.MIN_LENGTH
+MAX_PASSWORD = passwords.MAX_LENGTH
 BROWSER = "browser"
 ACCESS_TOKEN = "token"  # noqa: S105 (a kind of sign-in, not a secret)
 
@@ -94,14 +96,11 @@ def check_username(name: str) -> str:
     return clean
 
 
-def check_password(password: str, *, field: str = "password") -> str:
-    if not password.strip():
-        raise InvalidInput(f"{field}: not only spaces", field=field)
-    if len(password) < MIN_PASSWORD:
-        raise InvalidInput(f"{field}: at least {MIN_PASSWORD} characters", field=field)
-    if len(password) > MAX_PASSWORD:
-        raise InvalidInput(f"{field}: at most {MAX_PASSWORD} characters", field=field)
-    return password
+def check_password(password: str, *, username: str = "", field: str = "password") -> str:
+    """Return a new password if the rules allow it (`easein.domain.passwords`), else raise."""
+    return passwords.check_password(
+        password, common=common_passwords(), username=username, field=field
+    )
 
 
 def _profile_of(db: DbSession, person_id: int) -> Profile:
@@ -122,7 +121,7 @@ def register(
 ) -> tuple[Profile, str]:
     """Create a person, their account (adults only) and a first sign-in, in one transaction."""
     name = check_username(username)
-    check_password(password)
+    check_password(password, username=name)
     digest = hasher(app).hash(password)
     with app.db.writing() as db:
         if db.scalar(select(AccountRow.id).where(AccountRow.username == name)) is not None:
@@ -189,21 +188,25 @@ def login(app: App, *, username: str, password: str, client: str = "browser") ->
             "too many failed sign-ins: wait a few minutes and try again", field="username"
         )
     ph = hasher(app)
+    dummy = _dummy_hash(app)  # made on the first sign-in of either kind, then cached
     ok = False
     try:
-        ok = ph.verify(account.password_hash if account else _dummy_hash(app), password)
+        ok = ph.verify(account.password_hash if account else dummy, password)
     except (VerificationError, InvalidHashError):
         ok = False
     if not ok or account is None:
         with app.db.writing() as db:
             db.add(LoginFailureRow(key=key, at=now))
         raise NotAuthenticated("wrong username or password", field="password")
+    # Hashes made with other Argon2 parameters (older, weaker settings) are redone now,
+    # while the password is at hand; hashed before the write so no lock waits on it.
+    rehashed = ph.hash(password) if ph.check_needs_rehash(account.password_hash) else None
     with app.db.writing() as db:
         db.execute(delete(LoginFailureRow).where(LoginFailureRow.key == key))
-        if ph.check_needs_rehash(account.password_hash):
-            row = db.get(AccountRow, account.id)
-            assert row is not None
-            row.password_hash = ph.hash(password)
+        row = db.get(AccountRow, account.id)
+        # Only the hash just verified is replaced: a password changed meanwhile stays.
+        if rehashed and row is not None and row.password_hash == account.password_hash:
+            row.password_hash = rehashed
         token, _ = _new_sign_in(db, app, account.id, BROWSER, client)
     return token
 
@@ -310,7 +313,7 @@ def change_password(app: App, principal: Principal, *, current: str, new: str) -
     """Change the password (the current one is required) and end every other sign-in."""
     from argon2.exceptions import VerificationError
 
-    check_password(new, field="new_password")
+    check_password(new, username=principal.username, field="new_password")
     with app.db.reading() as db:
         account = db.get(AccountRow, principal.account_id)
         assert account is not None

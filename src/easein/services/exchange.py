@@ -24,6 +24,7 @@ from easein.store.codec import Context
 from easein.store.models import (
     AcknowledgementRow,
     ConditionRow,
+    GoalRow,
     Person,
     PlanRow,
     SessionRow,
@@ -93,6 +94,16 @@ def export_document(app: App, profile: Profile) -> dict[str, Any]:
                 }
                 for row in _rows(db, PlanRow, person.id)
             ],
+            "goal": next(
+                (
+                    {
+                        "set_at": _iso(row.set_at),
+                        **ctx.decode(row.payload, Context("goals", person.id)),
+                    }
+                    for row in _rows(db, GoalRow, person.id)
+                ),
+                None,
+            ),
         }
         for row in _rows(db, SessionRow, person.id):
             data = ctx.decode(row.payload, Context("sessions", person.id))
@@ -163,7 +174,7 @@ def export_sessions_csv(app: App, profile: Profile) -> str:
 
 
 def has_records(db: DbSession, person_id: int) -> bool:
-    for model in (ToyRow, SessionRow, ConditionRow, AcknowledgementRow, PlanRow):
+    for model in (ToyRow, SessionRow, ConditionRow, AcknowledgementRow, PlanRow, GoalRow):
         if db.scalar(select(model.id).where(model.person_id == person_id).limit(1)) is not None:
             return True
     return False
@@ -255,6 +266,14 @@ def import_document(app: App, raw: Any, *, person_id: int | None = None) -> Prof
                     person_id=pid,
                     created_at=p.created_at,
                     payload=codec.encode(p.payload(), Context("plans", pid)),
+                )
+            )
+        if doc.goal is not None:
+            db.add(
+                GoalRow(
+                    person_id=pid,
+                    set_at=doc.goal.set_at,
+                    payload=codec.encode(doc.goal.payload(), Context("goals", pid)),
                 )
             )
         db.flush()

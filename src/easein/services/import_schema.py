@@ -8,6 +8,7 @@ from typing import Any, Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
 from easein.domain.errors import InvalidInput
+from easein.domain.goals import check_goal
 from easein.domain.schedule import parse_schedule
 from easein.domain.toys import Base, ToyKind, check_kind_and_base
 from easein.domain.units import Units
@@ -118,6 +119,16 @@ class PlanDoc(Strict):
         return self.model_dump(exclude={"created_at"})
 
 
+class GoalDoc(Strict):
+    set_at: AwareDatetime
+    target_mm: float = Field(gt=0, le=200)
+    wear_hours: float | None = Field(gt=0, le=24)
+    note: str = Field(max_length=200)
+
+    def payload(self) -> dict[str, Any]:
+        return self.model_dump(exclude={"set_at"})
+
+
 class Document(Strict):
     format: Literal["easein-export"]
     version: Literal[1]
@@ -127,6 +138,7 @@ class Document(Strict):
     conditions: list[ConditionDoc]
     acknowledgements: list[AcknowledgementDoc]
     plans: list[PlanDoc]
+    goal: GoalDoc | None = None  # exports made before goals existed have none
 
 
 def _where(loc: tuple[int | str, ...]) -> str:
@@ -173,6 +185,14 @@ def parse_document(raw: Any) -> Document:
         except (InvalidInput, ValueError) as error:
             raise InvalidInput(
                 f"import: plans.{n}: {error}", field=f"plans.{n}", code="invalid_document"
+            ) from None
+    if doc.goal is not None:
+        try:
+            check_goal(doc.goal.target_mm, doc.goal.wear_hours, doc.goal.note)
+        except InvalidInput as error:
+            where = f"goal.{'target_mm' if error.field == 'size' else error.field}"
+            raise InvalidInput(
+                f"import: {where}: {error.message}", field=where, code="invalid_document"
             ) from None
     refs = {t.ref for t in doc.toys}
     if len(refs) != len(doc.toys):

@@ -165,3 +165,16 @@ class LoginFailureRow(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
 
     __table_args__ = (Index("ix_login_failures_key_at", "key", "at"),)
+
+
+class GoalRow(Base):
+    """A person's current goal (target size, wear routine, note in the payload); one each."""
+
+    __tablename__ = "goals"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), nullable=False, unique=True
+    )
+    set_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    payload: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)

@@ -10,13 +10,15 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 
 from easein.domain.adherence import Occurrence, Status
+from easein.services import goals as goal_service
 from easein.services import stats as stats_service
 from easein.services import training
-from easein.web import charts
+from easein.web import charts, goals
 from easein.web.auth import Core, Viewer
 from easein.web.render import page
 
 router = APIRouter(include_in_schema=False)
+router.include_router(goals.router)  # the goal form lives under /progress/goal
 
 CALENDAR_WEEKS = 12
 # A day with several planned sessions shows its most telling status.
@@ -65,7 +67,7 @@ def _adherence_days(app: Core, who: Viewer) -> list[Occurrence]:
 
 
 @router.get("/progress", response_class=HTMLResponse)
-def progress(request: Request, app: Core, who: Viewer) -> Response:
+def progress(request: Request, app: Core, who: Viewer, saved: str = "") -> Response:
     result = stats_service.stats(app, who.profile)
     status = training.status(app, who.profile)
     ladder = status.ladder
@@ -81,6 +83,8 @@ def progress(request: Request, app: Core, who: Viewer) -> Response:
         "to_go": None if largest is None or earned_mm is None else largest.diameter_mm - earned_mm,
         "calendar": None if occurrences is None else calendar(occurrences, today),
         "has_wear": any(w.wear for w in result.weeks),
+        "goal": goal_service.goal_view(app, who.profile, status),
+        "saved": {"goal": "Goal saved.", "goal-cleared": "Goal cleared."}.get(saved),
     }
     return page(request, "progress.html", context, who=who)
 

@@ -14,12 +14,13 @@ from easein.services import accounts
 from easein.services.accounts import Principal
 from easein.services.app import App
 from easein.services.profile import update_profile
-from easein.web import forms
+from easein.web import data_page, forms
 from easein.web.account import time_zones
 from easein.web.auth import Core, Form, Poster, Viewer
 from easein.web.render import page
 
 router = APIRouter(include_in_schema=False)
+router.include_router(data_page.router)  # download and import, under /settings/data
 
 DELETE_PHRASE = "delete my account"
 THRESHOLD_NAMES = {
