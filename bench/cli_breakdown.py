@@ -35,8 +35,7 @@ def stage(name, code):
     stages[name] = (time.perf_counter() - began) * 1000
 began = time.perf_counter()
 stage("floor: sqlalchemy.orm, typer", "import sqlalchemy.orm, typer")
-stage("typer runtime: typer._adapters (pydantic)", "import typer._adapters")
-stage("settings deps: pydantic_settings, platformdirs", "import pydantic_settings, platformdirs")
+stage("settings deps: platformdirs, tomllib", "import platformdirs, tomllib")
 stage("easein.settings (the model)", "import easein.settings")
 stage("easein.store (db, models, records, codec)",
       "import easein.store.db, easein.store.models, easein.store.records, easein.store.codec,"

@@ -96,7 +96,7 @@ def test_signing_up_needs_the_adult_confirmation(live_server):
         )
         assert response.status_code == 422
         assert field_errors(response.text) == [
-            "EaseIn is for adults only: confirm you are 18 or older (--adult)"
+            "EaseIn is for adults only: confirm you are 18 or older"
         ]
         login = client.post("/login", data={"username": "young", "password": PASSWORD})
         assert login.status_code == 422
@@ -295,7 +295,7 @@ def test_a_medical_hold_lifts_only_with_the_explicit_confirmation(live_server):
     refused = client.post("/cleared", data={"csrf_token": csrf, "statement": "fine"})
     assert refused.status_code == 422
     assert field_errors(refused.text) == [
-        "a medical hold lifts only with your explicit confirmation (--yes)"
+        "a medical hold lifts only with your explicit confirmation"
     ]
     assert client.get("/api/v1/status").json()["state"] == "medical_hold"
     lifted = client.post("/cleared", data={"csrf_token": csrf, "confirm": "yes"})

@@ -55,6 +55,22 @@ def _fail(message: str, code: int) -> int:
     return code
 
 
+# The rules' messages name no interface; on the command line, an error about one of
+# these (field, code) pairs also says which option answers it.
+OPTION_HINTS = {
+    ("adult", "adult_required"): "--adult",
+    ("confirm", "confirmation_required"): "--yes",
+    ("item", "required"): "--item NAME",
+    ("item", "retired_item"): "toy edit NAME --unretire",
+    ("to", "out_of_range"): "--from/--to",
+}
+
+
+def _with_hint(error: EaseInError) -> str:
+    hint = OPTION_HINTS.get((error.field or "", error.code))
+    return f"{error.message} ({hint})" if hint and hint not in error.message else error.message
+
+
 def run(argv: list[str] | None = None) -> int:
     """Run the command line and return its exit code (0 ok, 2 bad input, 1 other)."""
     command = typer.main.get_command(app)
@@ -64,7 +80,7 @@ def run(argv: list[str] | None = None) -> int:
     except EaseInError as error:
         from easein.store.db import DatabaseUnavailable
 
-        return _fail(error.message, 1 if isinstance(error, DatabaseUnavailable) else 2)
+        return _fail(_with_hint(error), 1 if isinstance(error, DatabaseUnavailable) else 2)
     except typer.TyperException as error:
         code = getattr(error, "exit_code", 1)
         return _fail(error.format_message(), 2 if code == 2 else code)

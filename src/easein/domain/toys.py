@@ -92,7 +92,7 @@ def check_usable(toy: Toy, *, field: str = "item") -> Toy:
         raise UnsafeItem(reason, field=field, code=RULE_BASE_REQUIRED)
     if toy.retired:
         raise InvalidInput(
-            f"{toy.name} is retired; bring it back with `toy edit --unretire` to use it",
+            f"{toy.name} is retired; bring it back (un-retire it) to use it",
             field=field,
             code="retired_item",
         )

@@ -65,7 +65,7 @@ def create_person(db: DbSession, app: App, *, adult: bool, timezone: str, units:
     """Add a person (in the caller's transaction) after the 18+ confirmation."""
     if not adult:
         raise InvalidInput(
-            "EaseIn is for adults only: confirm you are 18 or older (--adult)",
+            "EaseIn is for adults only: confirm you are 18 or older",
             field="adult",
             code="adult_required",
         )

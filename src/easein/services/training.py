@@ -39,7 +39,7 @@ def log_session(
     before anything is written, and the write is one transaction.
     """
     if not item_refs:
-        raise InvalidInput("name at least one item (--item NAME)", field="item", code="required")
+        raise InvalidInput("name at least one item", field="item", code="required")
     with app.db.writing() as db:
         toys = load_toys(db, app, profile.person_id)
         items: list[Toy] = []
@@ -144,7 +144,7 @@ def clear_medical_hold(
     """Record that the trainee saw a doctor or is otherwise sure; lifts a medical hold."""
     if not confirmed:
         raise InvalidInput(
-            "a medical hold lifts only with your explicit confirmation (--yes)",
+            "a medical hold lifts only with your explicit confirmation",
             field="confirm",
             code="confirmation_required",
         )
@@ -210,7 +210,9 @@ def history(
 ) -> list[Session]:
     """Return sessions, newest first, filtered by start time [since, until) and kind."""
     if since and until and until <= since:
-        raise InvalidInput("--to must be after --from", field="to", code="out_of_range")
+        raise InvalidInput(
+            "the end (to) must be after the start (from)", field="to", code="out_of_range"
+        )
     query = select(SessionRow).where(SessionRow.person_id == profile.person_id)
     if since:
         query = query.where(SessionRow.started_at >= since)
