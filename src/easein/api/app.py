@@ -19,7 +19,15 @@ API = "/api/v1"
 
 def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = None) -> FastAPI:
     """Return the ASGI app on `settings`' database (migrated at start-up)."""
-    from easein.api.routes import account, goals, report, training
+    from easein.api.routes import (
+        account,
+        goals,
+        report,
+        together,
+        together_agreement,
+        together_directives,
+        training,
+    )
 
     @asynccontextmanager
     async def lifespan(api: FastAPI) -> AsyncIterator[None]:
@@ -46,6 +54,9 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
     api.include_router(training.router, prefix=API)
     api.include_router(goals.router, prefix=API)
     api.include_router(report.router, prefix=API)
+    api.include_router(together.router, prefix=API)
+    api.include_router(together_directives.router, prefix=API)
+    api.include_router(together_agreement.router, prefix=API)
 
     @api.get(f"{API}/health", tags=["meta"])
     async def health() -> dict[str, str]:

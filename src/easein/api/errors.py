@@ -7,6 +7,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from easein.domain.errors import Conflict, EaseInError, NotFound
+from easein.domain.pairing import NotPermitted
 from easein.services.accounts import NotAuthenticated, TooManyAttempts
 
 
@@ -62,7 +63,7 @@ def in_query(error: EaseInError) -> EaseInError:
 
 
 def status_of(error: EaseInError) -> int:
-    if isinstance(error, CsrfRefused):
+    if isinstance(error, CsrfRefused | NotPermitted):  # NotPermitted: in the pairing, wrong role
         return 403
     if isinstance(error, NotAuthenticated):
         return 401

@@ -41,6 +41,22 @@ class Condition:
 
 
 @dataclass(frozen=True)
+class Pause:
+    """Something other than a condition that pauses training while it lasts: a "stop and talk".
+
+    `rule` names why (e.g. `directive.stop_and_talk`); `message` is said as the reason.
+    """
+
+    rule: str
+    message: str
+    since: datetime
+    until: datetime | None = None
+
+    def active_at(self, now: datetime) -> bool:
+        return self.since <= now and (self.until is None or self.until > now)
+
+
+@dataclass(frozen=True)
 class Reason:
     """Why the state is what it is: the rule, in words, and the session that triggered it."""
 
@@ -69,11 +85,14 @@ def evaluate(
     conditions: Iterable[Condition],
     now: datetime,
     tz: ZoneInfo,
+    *,
+    pauses: Iterable[Pause] = (),
 ) -> SafetyState:
     """Return the safety state at `now`.
 
-    Precedence: a medical hold outranks a pause, which outranks a rest. All the
-    reasons that apply are listed, whatever the state.
+    Precedence: a medical hold outranks a pause (a condition, or one of `pauses`
+    such as an open stop and talk), which outranks a rest. All the reasons that
+    apply are listed, whatever the state.
     """
     reasons: list[Reason] = []
     for hold in training.holds:
@@ -97,6 +116,9 @@ def evaluate(
                 None,
             )
         )
+    paused = [p for p in pauses if p.active_at(now)]
+    for p in paused:
+        reasons.append(Reason(p.rule, f"{p.message} (since {_day(p.since, tz)}).", None))
     resting = training.rest_until is not None and now < training.rest_until
     if resting and training.rest_trigger is not None and training.rest_until is not None:
         t = training.rest_trigger
@@ -115,7 +137,7 @@ def evaluate(
 
     if training.holds:
         return SafetyState(State.MEDICAL_HOLD, None, tuple(reasons))
-    if active:
+    if active or paused:
         return SafetyState(State.PAUSED, None, tuple(reasons))
     if resting:
         return SafetyState(State.REST, training.rest_until, tuple(reasons))

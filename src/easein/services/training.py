@@ -8,10 +8,11 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
+from easein.domain import rules
 from easein.domain.errors import Conflict, InvalidInput, NotFound
 from easein.domain.ladder import Ladder, build_ladder
 from easein.domain.progression import Recommendation, recommend
-from easein.domain.safety import Condition, ConditionKind, SafetyState, evaluate
+from easein.domain.safety import Condition, ConditionKind, Pause, SafetyState, evaluate
 from easein.domain.sessions import Session, SessionKind, check_session, check_start
 from easein.domain.toys import Toy, check_usable
 from easein.domain.training import TrainingState
@@ -26,7 +27,7 @@ from easein.services.state import (
 )
 from easein.services.toys import find_toy, load_toys
 from easein.store.codec import Context
-from easein.store.models import AcknowledgementRow, ConditionRow, SessionRow
+from easein.store.models import AcknowledgementRow, ConditionRow, SessionRow, StopAndTalkRow
 from easein.store.records import condition_from_row, session_from_row, session_payload
 
 
@@ -173,28 +174,45 @@ class Status:
     training: TrainingState
 
 
+def open_stops(db: DbSession, person_id: int) -> tuple[Pause, ...]:
+    """Return the open "stop and talk"s of the person as trainee, as pauses of their training.
+
+    Their rows carry the trainee's `person_id`, so calling or resuming one bumps the
+    trainee's revision and the memoised status inputs are made again.
+    """
+    called = db.scalars(
+        select(StopAndTalkRow.called_at)
+        .where(StopAndTalkRow.person_id == person_id, StopAndTalkRow.resumed_at.is_(None))
+        .order_by(StopAndTalkRow.called_at)
+    )
+    message = "Stop and talk: training and every directive are paused until you resume"
+    return tuple(Pause(rules.STOP_AND_TALK, message, at) for at in called)
+
+
 def _status_inputs(
     app: App, profile: Profile
-) -> tuple[TrainingState, tuple[Condition, ...], Ladder]:
-    """Return what status derives from the data: the fold, the conditions, the ladder."""
+) -> tuple[TrainingState, tuple[Condition, ...], Ladder, tuple[Pause, ...]]:
+    """Return what status derives from the data: the fold, conditions, ladder, open stops."""
     with app.db.reading() as db:  # one read transaction for everything status needs
         stored = stored_state(db, app, profile)
         conditions = tuple(load_conditions(db, app, profile.person_id))
         toys = load_toys(db, app, profile.person_id)
+        pauses = open_stops(db, profile.person_id)
     training = stored if stored is not None else current_state(app, profile)
-    return training, conditions, build_ladder(toys, training.earned_mm, app.policy)
+    return training, conditions, build_ladder(toys, training.earned_mm, app.policy), pauses
 
 
 def status(app: App, profile: Profile) -> Status:
     """Return the safety state, the recommendation and the ladder at this moment.
 
     What comes from the data is reused while the person's data is unchanged
-    (services.memo); the rules run on every call, at this moment.
+    (services.memo); the rules run on every call, at this moment. An open "stop
+    and talk" pauses training like a condition (rule `directive.stop_and_talk`).
     """
-    training, conditions, ladder = app.memo.get(
+    training, conditions, ladder, pauses = app.memo.get(
         "status", profile.person_id, profile.version, lambda: _status_inputs(app, profile)
     )
-    safety = evaluate(training, conditions, app.now(), profile.tz)
+    safety = evaluate(training, conditions, app.now(), profile.tz, pauses=pauses)
     rec = recommend(training, safety, ladder, app.policy, profile.tz, profile.units)
     return Status(safety, rec, ladder, training)
 

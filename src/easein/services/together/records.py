@@ -1,0 +1,259 @@
+"""Rows <-> the domain values of training together, and the access checks every service uses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, time, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session as DbSession
+
+from easein.domain.audit import AuditEvent, AuditKind, Detail, audit_event
+from easein.domain.directives import Directive, DirectiveKind, DirectiveSpec, Window
+from easein.domain.errors import NotFound
+from easein.domain.pairing import Pairing, PairingStatus, Role, Words, role_of
+from easein.domain.sharing import SharingLevel
+from easein.domain.stop_and_talk import StopAndTalk
+from easein.domain.units import Units
+from easein.services.app import App
+from easein.services.profile import Profile
+from easein.store.codec import Context
+from easein.store.models import (
+    AuditEventRow,
+    DirectiveRevisionRow,
+    DirectiveRow,
+    PairingRow,
+    Person,
+    StopAndTalkRow,
+    UnsharedSessionRow,
+)
+
+NO_SUCH_PAIRING = "no such pairing"
+
+
+# --- pairings -----------------------------------------------------------------------------
+
+
+def pairing_payload(pairing: Pairing) -> dict[str, Any]:
+    return {
+        "words": {"trainee": pairing.words.trainee, "partner": pairing.words.partner},
+        "accepted_by": sorted(pairing.summary_accepted_by),
+    }
+
+
+def pairing_from_row(row: PairingRow, app: App) -> Pairing:
+    data = app.codec.decode(row.payload, Context("pairings", row.trainee_id))
+    return Pairing(
+        id=row.id,
+        trainee_id=row.trainee_id,
+        partner_id=row.partner_id,
+        created_at=row.created_at,
+        words=Words(data["words"]["trainee"], data["words"]["partner"]),
+        sharing=SharingLevel(row.sharing),
+        summary_accepted_by=frozenset(data.get("accepted_by", ())),
+        activated_at=row.activated_at,
+        ended_at=row.ended_at,
+        ended_by=row.ended_by,
+    )
+
+
+def store_pairing(row: PairingRow, pairing: Pairing, app: App) -> None:
+    """Copy `pairing` onto its row (in the caller's transaction)."""
+    row.activated_at = pairing.activated_at
+    row.ended_at = pairing.ended_at
+    row.ended_by = pairing.ended_by
+    row.sharing = pairing.sharing.value
+    row.payload = app.codec.encode(pairing_payload(pairing), Context("pairings", row.trainee_id))
+
+
+@dataclass(frozen=True)
+class Member:
+    """A pairing as seen by one of its two people: the pairing, their role, its row."""
+
+    pairing: Pairing
+    role: Role
+    row: PairingRow
+
+    @property
+    def is_partner(self) -> bool:
+        return self.role is Role.PARTNER
+
+
+def member(
+    db: DbSession, app: App, pairing_id: int, person_id: int, *, for_update: bool = False
+) -> Member:
+    """Return the pairing for one of its members, in the caller's transaction.
+
+    A stranger, and the partner once the pairing ended, get NotFound: for them it
+    does not exist (the partner's access ends at the instant the pairing ends).
+    The trainee keeps reading an ended pairing's history.
+    """
+    query = select(PairingRow).where(PairingRow.id == pairing_id)
+    if for_update:
+        query = query.with_for_update()
+    row = db.scalars(query).first()
+    if row is None or person_id not in (row.trainee_id, row.partner_id):
+        raise NotFound(NO_SUCH_PAIRING, field="pairing_id")
+    pairing = pairing_from_row(row, app)
+    role = role_of(pairing, person_id)
+    if role is Role.PARTNER and pairing.status is PairingStatus.ENDED:
+        raise NotFound(NO_SUCH_PAIRING, field="pairing_id")
+    return Member(pairing, role, row)
+
+
+def profile_of(db: DbSession, person_id: int) -> Profile:
+    """Return a person's own profile, read fresh by id (the trainee's, for their status)."""
+    person = db.get(Person, person_id)
+    if person is None:
+        raise NotFound(NO_SUCH_PAIRING, field="pairing_id")
+    return Profile(
+        person.id, person.timezone, Units(person.units), person.revision, person.created_at
+    )
+
+
+def hidden_session_ids(db: DbSession, trainee_id: int) -> frozenset[int]:
+    """Return the ids of the sessions the trainee marked "don't share this one"."""
+    rows = db.scalars(
+        select(UnsharedSessionRow.session_id).where(UnsharedSessionRow.person_id == trainee_id)
+    )
+    return frozenset(rows)
+
+
+# --- the audit log ------------------------------------------------------------------------
+
+
+def audit(
+    db: DbSession,
+    app: App,
+    pairing: Pairing,
+    actor_id: int,
+    kind: AuditKind,
+    details: dict[str, Detail] | None = None,
+) -> AuditEvent:
+    """Append one event to the pairing's log, in the caller's transaction (never edited).
+
+    The event's time never goes before the last one's, so the log stays in order
+    even if the clock steps back.
+    """
+    last = db.scalar(
+        select(AuditEventRow.at)
+        .where(AuditEventRow.pairing_id == pairing.id)
+        .order_by(AuditEventRow.id.desc())
+        .limit(1)
+    )
+    now = app.now()
+    event = audit_event(pairing.id, actor_id, max(now, last) if last else now, kind, details)
+    db.add(
+        AuditEventRow(
+            pairing_id=pairing.id,
+            actor_id=actor_id,
+            at=event.at,
+            kind=kind.value,
+            payload=app.codec.encode(
+                {"details": dict(event.details)}, Context("audit_events", pairing.trainee_id)
+            ),
+        )
+    )
+    return event
+
+
+def event_from_row(row: AuditEventRow, app: App, trainee_id: int) -> AuditEvent:
+    data = app.codec.decode(row.payload, Context("audit_events", trainee_id))
+    details = tuple(sorted(data.get("details", {}).items()))
+    return AuditEvent(row.pairing_id, row.actor_id, row.at, AuditKind(row.kind), details)
+
+
+# --- directives ---------------------------------------------------------------------------
+
+
+def spec_payload(spec: Directive | DirectiveSpec) -> dict[str, Any]:
+    window = spec.window
+    return {
+        "kind": spec.kind.value,
+        "duration_s": int(spec.duration.total_seconds()),
+        "rrule": spec.rrule if isinstance(spec, Directive) else spec.schedule,
+        "starts_on": spec.starts_on.isoformat(),
+        "window": [window.start.strftime("%H:%M"), window.end.strftime("%H:%M")]
+        if window
+        else None,
+        "note": spec.note,
+        "item_id": spec.item_id,
+    }
+
+
+def directive_of(
+    row: DirectiveRow, revision: DirectiveRevisionRow, app: App, trainee_id: int
+) -> Directive:
+    """Return one revision of a directive as the domain value."""
+    data = app.codec.decode(revision.payload, Context("directive_revisions", trainee_id))
+    window = data.get("window")
+    return Directive(
+        id=row.id,
+        pairing_id=row.pairing_id,
+        kind=DirectiveKind(data["kind"]),
+        duration=timedelta(seconds=data["duration_s"]),
+        rrule=data["rrule"],
+        starts_on=date.fromisoformat(data["starts_on"]),
+        window=Window(time.fromisoformat(window[0]), time.fromisoformat(window[1]))
+        if window
+        else None,
+        note=data.get("note", ""),
+        item_id=data.get("item_id"),
+        created_by=row.created_by,
+        revised_at=revision.revised_at,
+        revision=revision.revision,
+        acknowledged_at=revision.acknowledged_at,
+        ended_at=row.ended_at,
+        ended_by=row.ended_by,
+    )
+
+
+def revisions_of(db: DbSession, directive_ids: list[int]) -> dict[int, list[DirectiveRevisionRow]]:
+    """Return each directive's revision rows, oldest first."""
+    found: dict[int, list[DirectiveRevisionRow]] = {i: [] for i in directive_ids}
+    if not directive_ids:
+        return found
+    rows = db.scalars(
+        select(DirectiveRevisionRow)
+        .where(DirectiveRevisionRow.directive_id.in_(directive_ids))
+        .order_by(DirectiveRevisionRow.directive_id, DirectiveRevisionRow.revision)
+    )
+    for row in rows:
+        found[row.directive_id].append(row)
+    return found
+
+
+def directive_row(db: DbSession, pairing: Pairing, directive_id: int) -> DirectiveRow:
+    """Return a directive of this pairing; any other does not exist."""
+    row = db.get(DirectiveRow, directive_id)
+    if row is None or row.pairing_id != pairing.id:
+        raise NotFound("no such directive", field="directive_id")
+    return row
+
+
+# --- stop and talk ------------------------------------------------------------------------
+
+
+def stop_from_row(row: StopAndTalkRow) -> StopAndTalk:
+    return StopAndTalk(
+        row.id, row.pairing_id, row.called_by, row.called_at, row.resumed_by, row.resumed_at
+    )
+
+
+def stops_of(db: DbSession, pairing_id: int) -> list[StopAndTalk]:
+    rows = db.scalars(
+        select(StopAndTalkRow)
+        .where(StopAndTalkRow.pairing_id == pairing_id)
+        .order_by(StopAndTalkRow.called_at, StopAndTalkRow.id)
+    )
+    return [stop_from_row(r) for r in rows]
+
+
+def open_stops_of_trainee(db: DbSession, trainee_id: int) -> list[StopAndTalk]:
+    rows = db.scalars(
+        select(StopAndTalkRow).where(
+            StopAndTalkRow.person_id == trainee_id, StopAndTalkRow.resumed_at.is_(None)
+        )
+    )
+    return [stop_from_row(r) for r in rows]

@@ -1,0 +1,84 @@
+"""What the partner sees of the trainee: the status and the sessions, cut by the sharing level.
+
+The projections are `domain.sharing`'s allow-lists; a None (nothing shared, or a
+session marked "don't share this one") is NotFound, so its existence does not leak.
+The trainee may call these too: they then preview exactly what the partner sees.
+Every read checks the pairing in the same transaction as the data it returns.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from easein.domain.errors import NotFound
+from easein.domain.pairing import require_active
+from easein.domain.sharing import project_session, project_sessions, project_status
+from easein.present import safety_json, session_json
+from easein.services import training
+from easein.services.app import App
+from easein.services.together.records import hidden_session_ids, member, profile_of
+from easein.services.toys import load_toys
+from easein.store.models import SessionRow
+from easein.store.records import session_from_row
+
+MAX_SESSIONS = 200
+
+
+def shared_status(app: App, person_id: int, pairing_id: int) -> dict[str, Any]:
+    """Return the trainee's safety status as the sharing level lets the partner see it."""
+    with app.db.reading() as db:
+        found = member(db, app, pairing_id, person_id)
+        require_active(found.pairing)
+        trainee = profile_of(db, found.pairing.trainee_id)
+        hidden = hidden_session_ids(db, trainee.person_id)
+    current = training.status(app, trainee)
+    view = project_status(
+        safety_json(current.safety, current.recommendation),
+        found.pairing.sharing,
+        hidden_ids=hidden,
+    )
+    if view is None:
+        raise NotFound("nothing is shared", field="pairing_id")
+    with app.db.reading() as db:  # the pairing may have ended meanwhile: check again
+        require_active(member(db, app, pairing_id, person_id).pairing)
+    return view
+
+
+def shared_sessions(
+    app: App, person_id: int, pairing_id: int, *, limit: int = 50
+) -> list[dict[str, Any]]:
+    """Return the trainee's sessions that exist for the partner, newest first, projected."""
+    with app.db.reading() as db:
+        found = member(db, app, pairing_id, person_id)
+        require_active(found.pairing)
+        trainee_id = found.pairing.trainee_id
+        hidden = hidden_session_ids(db, trainee_id)
+        rows = db.scalars(
+            select(SessionRow)
+            .where(SessionRow.person_id == trainee_id)
+            .order_by(SessionRow.started_at.desc(), SessionRow.id.desc())
+            .limit(min(max(limit, 1), MAX_SESSIONS))
+        )
+        names = {t.id: t for t in load_toys(db, app, trainee_id)}
+        sessions = [session_json(session_from_row(r, app.codec), names) for r in rows]
+    return project_sessions(sessions, found.pairing.sharing, hidden)
+
+
+def shared_session(app: App, person_id: int, pairing_id: int, session_id: int) -> dict[str, Any]:
+    """Return one of the trainee's sessions as the partner may see it, or NotFound."""
+    with app.db.reading() as db:
+        found = member(db, app, pairing_id, person_id)
+        require_active(found.pairing)
+        trainee_id = found.pairing.trainee_id
+        row = db.get(SessionRow, session_id)
+        if row is None or row.person_id != trainee_id:
+            raise NotFound("no such session", field="session_id")
+        hidden = session_id in hidden_session_ids(db, trainee_id)
+        names = {t.id: t for t in load_toys(db, app, trainee_id)}
+        session = session_json(session_from_row(row, app.codec), names)
+    view = project_session(session, found.pairing.sharing, hidden=hidden)
+    if view is None:
+        raise NotFound("no such session", field="session_id")
+    return view
