@@ -35,7 +35,14 @@ FRAMEWORKS = (
     "fpdf",
     "pygal",
 )
-OUTER_LAYERS = ("easein.store", "easein.services", "easein.api", "easein.web", "easein.cli")
+OUTER_LAYERS = (
+    "easein.notify",
+    "easein.store",
+    "easein.services",
+    "easein.api",
+    "easein.web",
+    "easein.cli",
+)
 CLOCK_READS = {
     "datetime.datetime.now",
     "datetime.datetime.utcnow",
@@ -195,8 +202,27 @@ def test_the_import_check_resolves_relative_imports() -> None:
 @pytest.mark.parametrize("path", modules("store"), ids=ids(modules("store")))
 def test_the_store_imports_no_service_and_no_interface(path: Path) -> None:
     assert (
-        forbidden_imports(path, ("easein.services", "easein.api", "easein.web", "easein.cli")) == []
+        forbidden_imports(
+            path, ("easein.notify", "easein.services", "easein.api", "easein.web", "easein.cli")
+        )
+        == []
     )
+
+
+# notify/ builds what is sent (the calendar feed) from domain values: it sits between
+# the domain and the services, which read the data and call it.
+def test_notify_has_modules_to_check() -> None:
+    assert "easein.notify.ical" in ids(modules("notify"))
+
+
+@pytest.mark.parametrize("path", modules("notify"), ids=ids(modules("notify")))
+def test_notify_imports_only_the_domain_and_no_database_or_web_framework(path: Path) -> None:
+    assert forbidden_imports(path, FRAMEWORKS + OUTER_LAYERS[1:]) == []
+
+
+@pytest.mark.parametrize("path", modules("notify"), ids=ids(modules("notify")))
+def test_notify_never_reads_the_clock(path: Path) -> None:
+    assert clock_reads(path.read_text(encoding="utf-8"), path) == []
 
 
 @pytest.mark.parametrize("path", modules("services"), ids=ids(modules("services")))

@@ -39,6 +39,7 @@ class Baseline:
     export: dict[str, Any]
     sign_ins: set[int]
     tokens: list[dict[str, Any]]
+    calendar: dict[str, Any]
 
 
 @dataclass
@@ -49,7 +50,8 @@ class World:
     a_export: dict[str, Any]
 
     def secrets_of_a(self) -> list[str]:
-        return [self.a.data["marker"], str(self.a.username), self.a.data["token"]]
+        calendar = self.a.data["calendar_url"].rsplit("/", 1)[1].removesuffix(".ics")
+        return [self.a.data["marker"], str(self.a.username), self.a.data["token"], calendar]
 
 
 Body = Callable[[World, str], Any]
@@ -142,6 +144,10 @@ EXPECTED: dict[tuple[str, str], Row] = {
     ("POST", "/api/v1/import"): Row(409, 409, body=lambda w, actor: w.a_export),
     # a PDF: `readable` checks its text, not its compressed bytes
     ("GET", "/api/v1/report"): Row(200, 200, owner_sees_marker=True),
+    # the calendar feed has no id: B makes, reads and revokes B's own (B has none: 404)
+    ("GET", "/api/v1/calendar-feed"): Row(200, 200),
+    ("POST", "/api/v1/calendar-feed"): Row(201, 201, body=lambda w, actor: {"explicit": True}),
+    ("DELETE", "/api/v1/calendar-feed"): Row(204, 404),
 }  # fmt: skip
 
 
@@ -150,10 +156,12 @@ def person_a(clients: Clients) -> tuple[User, User, Baseline]:
     tag = uuid.uuid4().hex[:8]
     a = clients.sign_up(f"a-{tag}", f"A passphrase {tag}", agent=f"A-SECRET-{tag} phone")
     seed(a, f"A-SECRET-{tag}")
+    a.data["calendar_url"] = a.ok("POST", "calendar-feed", 201, json={})["url"]
     laptop = clients.sign_in(a, agent=f"A-SECRET-{tag} laptop")
     sign_ins = {s["id"] for s in a.ok("GET", "auth/sessions")}
     a.data["laptop_id"] = max(sign_ins)
-    return a, laptop, Baseline(a.export(), sign_ins, a.ok("GET", "tokens"))
+    baseline = Baseline(a.export(), sign_ins, a.ok("GET", "tokens"), a.ok("GET", "calendar-feed"))
+    return a, laptop, baseline
 
 
 def person_b(clients: Clients) -> User:
@@ -221,3 +229,4 @@ def test_cell(shared_clients: Clients, victim, peer, method, template, actor):
     assert a.export() == baseline.export, "A's data changed"
     assert baseline.sign_ins <= {s["id"] for s in a.ok("GET", "auth/sessions")}
     assert a.ok("GET", "tokens") == baseline.tokens
+    assert a.ok("GET", "calendar-feed") == baseline.calendar

@@ -174,7 +174,8 @@ def assert_protected(response: httpx.Response, path: str, *, https: bool = False
     if path.startswith("/api/"):
         assert h.get("cache-control") == "no-store", where
     elif not path.startswith("/static/"):
-        assert h.get("cache-control") in ("no-store", "no-cache", "public, max-age=86400"), where
+        allowed = ("no-store", "private, no-store", "no-cache", "public, max-age=86400")
+        assert h.get("cache-control") in allowed, where
 
 
 @pytest.mark.parametrize(("method", "path"), GET_ROUTES)

@@ -21,6 +21,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
     """Return the ASGI app on `settings`' database (migrated at start-up)."""
     from easein.api.routes import (
         account,
+        calendar,
         goals,
         report,
         together,
@@ -57,6 +58,8 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
     api.include_router(together.router, prefix=API)
     api.include_router(together_directives.router, prefix=API)
     api.include_router(together_agreement.router, prefix=API)
+    api.include_router(calendar.router, prefix=API)
+    api.include_router(calendar.feed_router)  # /calendar/{token}.ics: no sign-in, not JSON
 
     @api.get(f"{API}/health", tags=["meta"])
     async def health() -> dict[str, str]:

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from easein.cli import data, goals, guide, report, serve, stats, toys, training
+from easein.cli import calendar, data, goals, guide, report, serve, stats, toys, training
 from easein.cli.context import STATE
 from easein.domain.errors import EaseInError
 
@@ -46,6 +46,7 @@ goals.register(app)
 data.register(app)
 guide.register(app)
 report.register(app)
+calendar.register(app)
 serve.register(app)
 
 

@@ -257,7 +257,9 @@ def authenticate(app: App, token: str, *, kind: str | None = None) -> Principal:
         raise NotAuthenticated("sign in first", field="token")
     (session_id, session_kind, last_seen, expires, account_id, username,
      person_id, timezone, units, revision, created_at) = row  # fmt: skip
-    if kind is not None and session_kind != kind:
+    # Only these kinds sign anyone in: another kind's token (a calendar feed's) opens its
+    # own thing and nothing else, even if a caller forgets to name the kind.
+    if session_kind not in (BROWSER, ACCESS_TOKEN) or (kind is not None and session_kind != kind):
         raise NotAuthenticated("sign in first", field="token")
     idle = now - last_seen > timedelta(days=app.settings.session_idle_days)
     expired = expires is not None and now >= expires

@@ -11,6 +11,7 @@ from easein.api.deps import COOKIE
 from easein.domain.errors import EaseInError, InvalidInput
 from easein.domain.policy import THRESHOLDS
 from easein.services import accounts
+from easein.services import calendar as calendar_feed
 from easein.services.accounts import Principal
 from easein.services.app import App
 from easein.services.profile import update_profile
@@ -35,6 +36,7 @@ SAVED = {
     "profile": "Saved.",
     "password": "Password changed. Your other sign-ins have ended.",
     "sign-in": "That sign-in has ended.",
+    "calendar": "The calendar feed is revoked: its address no longer works.",
 }
 
 
@@ -43,6 +45,7 @@ def settings_context(app: App, who: Principal) -> dict[str, Any]:
     return {
         "zones": time_zones(),
         "sign_ins": accounts.list_sign_ins(app, who),
+        "calendar": calendar_feed.feed_status(app, who.account_id),
         "thresholds": [
             {
                 "t": t,
@@ -123,3 +126,22 @@ def delete(request: Request, app: Core, who: Poster, form: Form) -> Response:
     response = RedirectResponse("/signup", status_code=303)
     response.delete_cookie(COOKIE, path="/")
     return response
+
+
+@router.post("/settings/calendar", response_class=HTMLResponse)
+def calendar(request: Request, app: Core, who: Poster, form: Form) -> Response:
+    """Create (or regenerate) the calendar feed and show its address, this once."""
+    explicit = forms.text(form, "wording") == "explicit"
+    token, _ = calendar_feed.create_feed(app, who.account_id, explicit=explicit)
+    context = settings_context(app, who)
+    context["calendar_url"] = str(request.base_url).rstrip("/") + calendar_feed.feed_path(token)
+    return page(request, "settings.html", context, who=who)
+
+
+@router.post("/settings/calendar/revoke", response_class=HTMLResponse)
+def revoke_calendar(request: Request, app: Core, who: Poster) -> Response:
+    try:
+        calendar_feed.revoke_feed(app, who.account_id)
+    except EaseInError as error:
+        return _again(request, app, who, error)
+    return RedirectResponse("/settings?saved=calendar", status_code=303)
