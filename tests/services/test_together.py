@@ -210,6 +210,21 @@ def test_stop_and_talk_pauses_every_directive_and_the_trainees_status(app, clock
     assert states == {DirectiveState.ACTIVE}
 
 
+def test_lifting_a_medical_hold_during_a_stop_and_talk_still_reads_paused(app, clock):
+    couple = pair(app)
+    trainee, pid = couple.trainee.person_id, couple.pairing_id
+    log_session(app, couple.trainee, couple.items["p20"], pain=8)  # rule pain.acute: a hold
+    assert training.status(app, fresh(app, couple.trainee)).safety.state is State.MEDICAL_HOLD
+    stop.call_stop_and_talk(app, trainee, pid)
+    clock.advance(hours=1)
+    lifted = training.clear_medical_hold(
+        app, fresh(app, couple.trainee), confirmed=True, statement="seen a doctor"
+    )
+    assert lifted.state is State.PAUSED
+    assert rules.STOP_AND_TALK in [r.rule for r in lifted.reasons]
+    assert training.status(app, fresh(app, couple.trainee)).safety.state is State.PAUSED
+
+
 def test_safety_suspends_directives_and_the_partner_reads_no_medical_detail(app):
     couple = pair(app, SharingLevel.SUMMARY)
     trainee, partner, pid = couple.trainee.person_id, couple.partner.person_id, couple.pairing_id

@@ -163,7 +163,9 @@ def clear_medical_hold(
         db.flush()
         state = rebuild_state(db, app, profile)[0]
         conditions = load_conditions(db, app, profile.person_id)
-    return evaluate(state, conditions, app.now(), profile.tz)
+        pauses = open_stops(db, profile.person_id)
+    # The hold lifts; an open stop and talk still pauses (the same state as status()).
+    return evaluate(state, conditions, app.now(), profile.tz, pauses=pauses)
 
 
 @dataclass(frozen=True)
