@@ -106,3 +106,20 @@ def test_a_value_made_from_data_read_before_a_write_is_not_kept():
 
     assert memo.get("x", 1, 7, make_during_a_write) == "old"
     assert memo.get("x", 1, 7, lambda: "fresh") == "fresh"
+
+
+def test_a_pairings_rows_bump_both_members_so_each_sees_the_others_change(app):
+    from easein.services.together import presence, stop
+    from tests.services.together_helpers import fresh, pair
+
+    couple = pair(app)
+    trainee, partner = couple.trainee, couple.partner
+    assert presence.bar(app, fresh(app, trainee)).paused is False
+    before = {p.person_id: fresh(app, p).revision for p in (trainee, partner)}
+    stop.call_stop_and_talk(app, partner.person_id, couple.pairing_id)
+    after = {p.person_id: fresh(app, p).revision for p in (trainee, partner)}
+    assert all(after[k] > before[k] for k in before), (before, after)
+    # the trainee's header, read with a profile from before the partner's write
+    # in another worker, would be stale; with the fresh revision it is not:
+    assert presence.bar(app, fresh(app, trainee)).paused is True
+    assert presence.bar(app, fresh(app, partner)).paused is True

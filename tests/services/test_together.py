@@ -30,7 +30,7 @@ from easein.services.together import (
     views,
 )
 from easein.services.together.comments import Target
-from easein.store.models import InvitationRow
+from easein.store.together_models import InvitationRow
 from tests.services.together_helpers import fresh, nightly, pair, person
 from tests.services.together_helpers import log as log_session
 
@@ -382,7 +382,8 @@ def test_comments_go_both_ways_on_shared_sessions_and_directives(app):
 
 
 def test_deleting_a_person_removes_their_pairings_and_logs(app):
-    from easein.store.models import AuditEventRow, Person
+    from easein.store.models import Person
+    from easein.store.together_models import AuditEventRow
 
     couple = pair(app)
     with app.db.writing() as db:

@@ -31,7 +31,7 @@ from easein.store.migrations import (
     ensure_current,
     upgrade,
 )
-from easein.store.models import Base
+from easein.store.models import every_table
 
 PG_URL = os.environ.get("EASEIN_TEST_DATABASE_URL", "")
 
@@ -79,7 +79,7 @@ def drift(engine: Engine) -> list[object]:
         context = MigrationContext.configure(
             conn, opts={"compare_type": True, "render_as_batch": True}
         )
-        return list(compare_metadata(context, Base.metadata))
+        return list(compare_metadata(context, every_table()))
 
 
 def user_tables(engine: Engine) -> set[str]:
@@ -139,7 +139,7 @@ def test_an_empty_database_has_no_revision(empty_engine: Engine) -> None:
 def test_upgrade_on_an_empty_database_matches_the_models(empty_engine: Engine) -> None:
     upgrade(empty_engine)
     assert current_revision(empty_engine) == HEAD
-    assert user_tables(empty_engine) == set(Base.metadata.tables)
+    assert user_tables(empty_engine) == set(every_table().tables)
     assert drift(empty_engine) == []
 
 

@@ -22,13 +22,13 @@ from easein.store.codec import Context, PlainCodec
 from easein.store.db import Database, make_engine
 from easein.store.models import (
     AcknowledgementRow,
-    Base,
     ConditionRow,
     Person,
     PlanRow,
     SessionRow,
     ToyRow,
     TrainingStateRow,
+    every_table,
 )
 
 AT = datetime(2026, 3, 2, 20, 0, tzinfo=UTC)
@@ -116,7 +116,7 @@ def test_busy_timeout_defaults_to_the_settings_default(sqlite_url: str) -> None:
 
 
 def test_every_reference_to_a_person_cascades_on_delete() -> None:
-    for table in Base.metadata.sorted_tables:
+    for table in every_table().sorted_tables:
         for fk in table.foreign_keys:
             if fk.column.table.name == "people":
                 assert fk.ondelete == "CASCADE", f"{table.name}.{fk.parent.name}"

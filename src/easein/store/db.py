@@ -8,7 +8,7 @@ from itertools import chain
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, bindparam, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -61,22 +61,46 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 CHANGED = "easein_changed_people"
 
 
+# Attributes that name whose data a row is: its owner, or both members of a pairing.
+PEOPLE_ATTRIBUTES = ("person_id", "trainee_id", "partner_id")
+_MEMBERS = text("SELECT trainee_id, partner_id FROM pairings WHERE id IN :ids").bindparams(
+    bindparam("ids", expanding=True)
+)
+
+
 def _bump_revisions(session: Session, _context: Any, _instances: Any) -> None:
     """Bump `people.revision` of everyone whose data this flush changes.
 
     A reader that derived something from a person's data at revision r knows it
     is still current while the revision reads r: one indexed read instead of
-    loading everything again, and the same answer in every worker process.
+    loading everything again, and the same answer in every worker process. A
+    row of a pairing (a comment, a stop and talk, a signature...) concerns both
+    of its members: both see it.
     """
     changed: set[int] = set()
+    pairings: set[int] = set()
     for obj in chain(session.new, session.dirty, session.deleted):
-        person_id = obj.id if isinstance(obj, Person) else getattr(obj, "person_id", None)
-        if person_id is not None:
-            changed.add(person_id)
+        if isinstance(obj, Person):
+            if obj.id is not None:  # a person not flushed yet has no data to bump
+                changed.add(obj.id)
+            continue
+        for name in PEOPLE_ATTRIBUTES:
+            person_id = getattr(obj, name, None)
+            if person_id is not None:
+                changed.add(person_id)
+        pairing_id = getattr(obj, "pairing_id", None)
+        if pairing_id is not None:
+            pairings.add(pairing_id)
+    if not changed and not pairings:
+        return
+    connection = session.connection()
+    if pairings:
+        for row in connection.execute(_MEMBERS, {"ids": sorted(pairings)}):
+            changed.update(member for member in row if member is not None)
     if changed:
         session.info.setdefault(CHANGED, set()).update(changed)
         people = Person.__table__
-        session.connection().execute(
+        connection.execute(
             people.update()
             .where(people.c.id.in_(sorted(changed)))
             .values(revision=people.c.revision + 1)

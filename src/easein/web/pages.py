@@ -29,10 +29,12 @@ def install(api: FastAPI) -> None:
         report,
         settings_page,
         today,
+        together,
         toys,
         wear,
     )
-    from easein.web.render import is_htmx, page
+    from easein.web.render import environment, is_htmx, page
+    from easein.web.together_header import install as install_together
 
     routers = (
         account,
@@ -47,10 +49,12 @@ def install(api: FastAPI) -> None:
         settings_page,
         guide,
         more,
+        together,
         pwa,
     )
     for module in routers:
         api.include_router(module.router)
+    install_together(environment())  # the header's Stop and talk, schedules in words
     api.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @api.exception_handler(SignInRequired)

@@ -18,7 +18,7 @@ from easein.domain.sharing import SharingLevel
 from easein.services.app import App
 from easein.services.together.records import audit, member
 from easein.store.codec import Context
-from easein.store.models import AgreementSignatureRow, AgreementVersionRow
+from easein.store.together_models import AgreementSignatureRow, AgreementVersionRow
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,8 @@ from easein.services.together.records import (
     stops_of,
 )
 from easein.store.codec import Context
-from easein.store.models import CheckInRow, DirectiveRow, SessionRow
+from easein.store.models import SessionRow
+from easein.store.together_models import CheckInRow, DirectiveRow
 
 MAX_DAYS = 366
 

@@ -15,7 +15,8 @@ from easein.domain.sharing import visible_session_id
 from easein.services.app import App
 from easein.services.together.records import Member, directive_row, hidden_session_ids, member
 from easein.store.codec import Context
-from easein.store.models import CommentRow, SessionRow
+from easein.store.models import SessionRow
+from easein.store.together_models import CommentRow
 
 MAX_COMMENT = 2000
 

@@ -16,7 +16,7 @@ from easein.domain.pairing import Pairing, Role, require_not_ended, role_of
 from easein.services.app import App
 from easein.services.together.records import member
 from easein.store.codec import Context
-from easein.store.models import ConversationAnswersRow
+from easein.store.together_models import ConversationAnswersRow
 
 
 def _payload(answers: Mapping[str, AnswerValue]) -> dict[str, Any]:

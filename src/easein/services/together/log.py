@@ -7,7 +7,7 @@ from sqlalchemy import select
 from easein.domain.audit import AuditEvent
 from easein.services.app import App
 from easein.services.together.records import event_from_row, member
-from easein.store.models import AuditEventRow
+from easein.store.together_models import AuditEventRow
 
 
 def audit_log(app: App, person_id: int, pairing_id: int) -> list[AuditEvent]:

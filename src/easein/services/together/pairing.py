@@ -24,7 +24,8 @@ from easein.services.together.records import (
     store_pairing,
 )
 from easein.store.codec import Context
-from easein.store.models import InvitationRow, PairingRow, SessionRow, UnsharedSessionRow
+from easein.store.models import SessionRow
+from easein.store.together_models import InvitationRow, PairingRow, UnsharedSessionRow
 
 
 def code_hash(code: str) -> str:

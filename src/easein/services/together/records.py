@@ -19,13 +19,12 @@ from easein.domain.units import Units
 from easein.services.app import App
 from easein.services.profile import Profile
 from easein.store.codec import Context
-from easein.store.models import (
+from easein.store.models import Person, StopAndTalkRow
+from easein.store.together_models import (
     AuditEventRow,
     DirectiveRevisionRow,
     DirectiveRow,
     PairingRow,
-    Person,
-    StopAndTalkRow,
     UnsharedSessionRow,
 )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from easein.store.models import Base
+from easein.store.models import every_table
 
 config = context.config
 engine = config.attributes["engine"]
@@ -12,7 +12,7 @@ engine = config.attributes["engine"]
 with engine.connect() as connection:
     context.configure(
         connection=connection,
-        target_metadata=Base.metadata,
+        target_metadata=every_table(),
         render_as_batch=True,
         compare_type=True,
     )
