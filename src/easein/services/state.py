@@ -8,18 +8,21 @@ the time zone change, on a clearance, and on import.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
 from easein.domain.sessions import Session
-from easein.domain.stats import Summary, point_of
 from easein.domain.training import TrainingState, apply_session, replay
 from easein.services.app import App
 from easein.services.profile import Profile
 from easein.store.codec import Context
 from easein.store.models import AcknowledgementRow, SessionRow, TrainingStateRow
 from easein.store.records import session_from_row, training_from_payload, training_payload
+
+if TYPE_CHECKING:  # the statistics engine loads only when a summary is made or read:
+    from easein.domain.stats import Summary  # `easein status` starts without it
 
 MEDICAL_CLEARANCE = "medical_clearance"
 
@@ -57,6 +60,8 @@ def stored_state(
 
 
 def _summary_of(row: TrainingStateRow, app: App, profile: Profile) -> Summary:
+    from easein.domain.stats import Summary
+
     assert row.summary is not None
     return Summary.from_payload(app.codec.decode(row.summary, _context(profile)))
 
@@ -118,6 +123,8 @@ def all_sessions(db: DbSession, app: App, person_id: int) -> list[Session]:
 
 
 def rebuild_state(db: DbSession, app: App, profile: Profile) -> tuple[TrainingState, Summary]:
+    from easein.domain.stats import Summary, point_of
+
     """Replay the whole log into a fresh state and summary, and store them."""
     sessions = all_sessions(db, app, profile.person_id)
     state = replay(sessions, clearance_times(db, profile.person_id), app.policy, profile.tz)
@@ -136,6 +143,8 @@ def add_session_to_state(
     state = training_from_payload(app.codec.decode(row.payload, _context(profile)))
     if state.last_session_at is not None and session.started_at < state.last_session_at:
         return rebuild_state(db, app, profile)[0]
+    from easein.domain.stats import point_of
+
     state = apply_session(state, session, app.policy, profile.tz)
     summary = _summary_of(row, app, profile)
     summary.add(point_of(session), profile.tz, app.policy)
