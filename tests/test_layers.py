@@ -225,6 +225,14 @@ def test_notify_never_reads_the_clock(path: Path) -> None:
     assert clock_reads(path.read_text(encoding="utf-8"), path) == []
 
 
+# What to notify and when is pure: only `notify.deliver` talks to Apprise (and the network).
+@pytest.mark.parametrize(
+    "path", [p for p in modules("notify") if p.name != "deliver.py"], ids=lambda p: p.stem
+)
+def test_only_notify_deliver_imports_apprise(path: Path) -> None:
+    assert forbidden_imports(path, ("apprise",)) == []
+
+
 @pytest.mark.parametrize("path", modules("services"), ids=ids(modules("services")))
 def test_services_import_no_interface(path: Path) -> None:
     assert forbidden_imports(path, ("easein.api", "easein.web", "easein.cli")) == []
@@ -234,7 +242,7 @@ def test_services_import_no_interface(path: Path) -> None:
 
 
 def test_importing_the_cli_loads_no_web_stack_no_alembic_and_no_rich() -> None:
-    heavy = ("fastapi", "starlette", "jinja2", "alembic", "rich", "fpdf", "pygal")
+    heavy = ("fastapi", "starlette", "jinja2", "alembic", "rich", "fpdf", "pygal", "apprise")
     script = (
         "import sys, easein.cli.main\n"
         f"heavy = {heavy!r}\n"

@@ -19,7 +19,8 @@ from easein.services.together.agreement import VersionView
 from easein.services.together.checkins import ComplianceView
 from easein.services.together.comments import Comment
 from easein.services.together.directives import DirectiveView
-from easein.services.together.pairing import NewInvitation, PairingView
+from easein.services.together.pairing import NewInvitation, OpenInvitation, PairingView
+from easein.services.together.views import UsableItem
 
 
 def role_name(pairing: Pairing, person_id: int | None) -> str | None:
@@ -38,6 +39,19 @@ def invitation_json(made: NewInvitation) -> dict[str, Any]:
         "code": made.code,
         "created_at": made.created_at,
         "expires_at": made.expires_at,
+    }
+
+
+def open_invitation_json(invite: OpenInvitation) -> dict[str, Any]:
+    return {"id": invite.id, "created_at": invite.created_at, "expires_at": invite.expires_at}
+
+
+def usable_item_json(item: UsableItem) -> dict[str, Any]:
+    return {
+        "id": item.id,
+        "name": item.name,
+        "diameter_mm": item.diameter_mm,
+        "base": item.base.value,
     }
 
 

@@ -13,6 +13,7 @@ documented precedence, unknown names refused.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import MISSING, Field, asdict, dataclass, field, fields, replace
 from pathlib import Path
@@ -101,9 +102,44 @@ class Settings:
         "Serve the interactive API docs at /docs and /redoc. They load Swagger UI and ReDoc "
         "from a CDN into EaseIn's pages: for development, not for a server with real data.",
     )
+    backup_dir: str = setting(
+        "",
+        "Folder for automatic encrypted backups (e.g. a Syncthing or Nextcloud folder); "
+        "empty: off. Made by `easein backup --scheduled` (cron).",
+    )
+    backup_every_hours: int = setting(
+        24, "An automatic backup is made when the newest one is this many hours old (1-8760)."
+    )
+    backup_keep: int = setting(7, "Automatic backups kept in backup_dir; older ones are deleted.")
+    backup_recipient: str = setting(
+        "",
+        "age public key (age1...) automatic backups are encrypted to; required with backup_dir. "
+        "Also the default of `easein backup`.",
+    )
+
+    notify_scheduler: bool = setting(
+        True,
+        "Send reminders and notifications from inside `easein serve` (each worker process "
+        "runs a scheduler; they never send the same one twice). Set false when "
+        "`easein worker` runs on its own.",
+    )
+    notify_interval_seconds: int = setting(
+        30, "How often the scheduler and `easein worker` look for what is due (5-3600 s)."
+    )
+    notify_allow_private_hosts: bool = setting(
+        True,
+        "Let notification channels send to loopback and private-network addresses (a Gotify "
+        "or ntfy on your own network). Set false on a server shared with people you do not "
+        "trust: a channel URL makes the server send to the address in it.",
+    )
 
     def __post_init__(self) -> None:
         check_hashing_cost(self.argon2_time_cost, self.argon2_memory_kib, self.argon2_parallelism)
+        if not 5 <= self.notify_interval_seconds <= 3600:
+            raise InvalidInput(
+                "notify_interval_seconds must be from 5 to 3600", field="notify_interval_seconds"
+            )
+        check_backup_settings(self)
 
     def resolved_database_url(self) -> str:
         """Return the SQLAlchemy URL: a plain path becomes a SQLite URL."""
@@ -140,6 +176,30 @@ def check_hashing_cost(time_cost: int, memory_kib: int, parallelism: int) -> Non
             f"argon2_memory_kib = {memory_kib} with argon2_time_cost = {time_cost} is below "
             f"OWASP's minimum for Argon2id; use at least {options}",
             field="argon2_memory_kib" if time_cost >= 2 else "argon2_time_cost",
+        )
+
+
+AGE_RECIPIENT = re.compile(r"age1[02-9ac-hj-np-z]{58}")
+
+
+def check_backup_settings(settings: Settings) -> None:
+    """Raise unless automatic backups, when on, can be made and are encrypted."""
+    if not 1 <= settings.backup_every_hours <= 8760:
+        raise InvalidInput("backup_every_hours must be 1-8760", field="backup_every_hours")
+    if settings.backup_keep < 1:
+        raise InvalidInput("backup_keep must be at least 1", field="backup_keep")
+    recipient = settings.backup_recipient.strip()
+    if recipient and not AGE_RECIPIENT.fullmatch(recipient):
+        raise InvalidInput(
+            f"backup_recipient = {recipient[:12]!r}... is not an age public key "
+            "(age1 followed by 58 letters and digits; `age-keygen -y KEYFILE` prints it)",
+            field="backup_recipient",
+        )
+    if settings.backup_dir.strip() and not recipient:
+        raise InvalidInput(
+            "backup_dir is set but backup_recipient is not: automatic backups are always "
+            "encrypted; set backup_recipient to an age public key (age1...)",
+            field="backup_recipient",
         )
 
 

@@ -40,6 +40,7 @@ class Baseline:
     sign_ins: set[int]
     tokens: list[dict[str, Any]]
     calendar: dict[str, Any]
+    channels: list[dict[str, Any]]  # not in the export: their URLs are secrets
 
 
 @dataclass
@@ -51,7 +52,13 @@ class World:
 
     def secrets_of_a(self) -> list[str]:
         calendar = self.a.data["calendar_url"].rsplit("/", 1)[1].removesuffix(".ics")
-        return [self.a.data["marker"], str(self.a.username), self.a.data["token"], calendar]
+        return [
+            self.a.data["marker"],
+            str(self.a.username),
+            self.a.data["token"],
+            calendar,
+            self.a.data["channel_secret"],
+        ]
 
 
 Body = Callable[[World, str], Any]
@@ -98,6 +105,33 @@ EXPECTED: dict[tuple[str, str], Row] = {
     ),
     # B sends A's password: wrong for B's own account, so nothing is deleted
     ("DELETE", "/api/v1/account"): Row(204, 422, body=lambda w, actor: {"password": w.a.password}),
+    # two-step sign-in, decoy PIN, auto-delete: no ids; each acts on the caller's own
+    # account, and those needing the password get A's (wrong for B: nothing changes)
+    ("GET", "/api/v1/account/totp"): Row(200, 200),
+    ("POST", "/api/v1/account/totp"): Row(
+        201, 422, body=lambda w, actor: {"password": w.a.password}
+    ),
+    # nobody has started setting it up: nothing to confirm
+    ("POST", "/api/v1/account/totp/confirm"): Row(
+        404, 404, body=lambda w, actor: {"code": "123456"}
+    ),
+    ("DELETE", "/api/v1/account/totp"): Row(
+        404, 422, body=lambda w, actor: {"password": w.a.password, "code": "123456"}
+    ),
+    ("POST", "/api/v1/account/totp/recovery-codes"): Row(
+        404, 422, body=lambda w, actor: {"password": w.a.password, "code": "123456"}
+    ),
+    ("GET", "/api/v1/account/decoy"): Row(200, 200),
+    ("PUT", "/api/v1/account/decoy"): Row(
+        204, 422, body=lambda w, actor: {"password": w.a.password, "pin": "2468"}
+    ),
+    ("DELETE", "/api/v1/account/decoy"): Row(
+        204, 422, body=lambda w, actor: {"password": w.a.password}
+    ),
+    ("GET", "/api/v1/account/auto-delete"): Row(200, 200),
+    ("PUT", "/api/v1/account/auto-delete"): Row(
+        200, 200, body=lambda w, actor: {"older_than_days": 30}
+    ),
     ("GET", "/api/v1/profile"): Row(200, 200),
     ("PATCH", "/api/v1/profile"): Row(200, 200, body=lambda w, actor: {"units": "in"}),
     ("GET", "/api/v1/toys"): Row(200, 200, owner_sees_marker=True),
@@ -148,6 +182,18 @@ EXPECTED: dict[tuple[str, str], Row] = {
     ("GET", "/api/v1/calendar-feed"): Row(200, 200),
     ("POST", "/api/v1/calendar-feed"): Row(201, 201, body=lambda w, actor: {"explicit": True}),
     ("DELETE", "/api/v1/calendar-feed"): Row(204, 404),
+    # a channel's URL is a secret: no response carries it, not even the owner's
+    ("GET", "/api/v1/notification-channels"): Row(200, 200, owner_sees_marker=True),
+    ("POST", "/api/v1/notification-channels"): Row(
+        201, 201, body=lambda w, actor: {"url": "json://127.0.0.1:9/new", "label": "new"}
+    ),
+    ("DELETE", "/api/v1/notification-channels/{channel_id}"): Row(204, 404),
+    # the owner's test goes to a closed loopback port: sent, not delivered
+    ("POST", "/api/v1/notification-channels/{channel_id}/test"): Row(200, 404),
+    ("GET", "/api/v1/notification-settings"): Row(200, 200),
+    ("PUT", "/api/v1/notification-settings"): Row(
+        200, 200, body=lambda w, actor: {"lead_minutes": 20, "explicit": True}
+    ),
 }  # fmt: skip
 
 
@@ -157,10 +203,27 @@ def person_a(clients: Clients) -> tuple[User, User, Baseline]:
     a = clients.sign_up(f"a-{tag}", f"A passphrase {tag}", agent=f"A-SECRET-{tag} phone")
     seed(a, f"A-SECRET-{tag}")
     a.data["calendar_url"] = a.ok("POST", "calendar-feed", 201, json={})["url"]
+    a.data["channel_secret"] = f"A-CHANNEL-TOKEN-{uuid.uuid4().hex}"
+    channel = a.ok(
+        "POST",
+        "notification-channels",
+        201,
+        json={
+            "url": f"json://127.0.0.1:9/{a.data['channel_secret']}",
+            "label": f"A-SECRET-{tag} channel",
+        },
+    )
+    a.data["channel_id"] = channel["id"]
     laptop = clients.sign_in(a, agent=f"A-SECRET-{tag} laptop")
     sign_ins = {s["id"] for s in a.ok("GET", "auth/sessions")}
     a.data["laptop_id"] = max(sign_ins)
-    baseline = Baseline(a.export(), sign_ins, a.ok("GET", "tokens"), a.ok("GET", "calendar-feed"))
+    baseline = Baseline(
+        a.export(),
+        sign_ins,
+        a.ok("GET", "tokens"),
+        a.ok("GET", "calendar-feed"),
+        a.ok("GET", "notification-channels"),
+    )
     return a, laptop, baseline
 
 
@@ -180,6 +243,7 @@ def path_for(template: str, world: World) -> str:
         toy_id=data["toy_id"],
         token_id=data["token_id"],
         plan_id=data["plan_id"],
+        channel_id=data["channel_id"],
         condition="constipation",
     )
 
@@ -230,3 +294,4 @@ def test_cell(shared_clients: Clients, victim, peer, method, template, actor):
     assert baseline.sign_ins <= {s["id"] for s in a.ok("GET", "auth/sessions")}
     assert a.ok("GET", "tokens") == baseline.tokens
     assert a.ok("GET", "calendar-feed") == baseline.calendar
+    assert a.ok("GET", "notification-channels") == baseline.channels

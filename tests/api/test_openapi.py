@@ -64,8 +64,10 @@ def test_path_parameters_are_named_after_their_resource(path):
             continue
         name = segment.strip("{}")
         resource = segments[n - 1].removesuffix("s")
+        last_word = resource.split("-")[-1]  # /notification-channels/{channel_id}
         assert name != "id"
-        assert name in (f"{resource}_id", resource), f"{{{name}}} after /{segments[n - 1]}"
+        allowed = (f"{resource.replace('-', '_')}_id", f"{last_word}_id", resource)
+        assert name in allowed, f"{{{name}}} after /{segments[n - 1]}"
 
 
 @pytest.mark.parametrize(("method", "path", "operation"), OPERATIONS, ids=IDS)

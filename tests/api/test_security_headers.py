@@ -30,6 +30,7 @@ DOORS = {
     ("POST", "/api/v1/auth/login"),
     ("POST", "/signup"),
     ("POST", "/login"),
+    ("POST", "/login/code"),  # the second step: a pending sign-in's cookie, no session yet
 }
 
 

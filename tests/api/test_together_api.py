@@ -117,3 +117,47 @@ def test_summary_sharing_shows_done_or_not_and_the_state_only(shared_clients: Cl
     trainee.ok("PUT", f"sessions/{session['id']}/sharing", json={"shared": False})
     assert partner.get(f"pairings/{pid}/sessions/{session['id']}").status_code == 404
     assert partner.ok("GET", f"pairings/{pid}/sessions") == []
+
+
+def test_the_partner_lists_the_usable_items_at_any_level_to_choose_one(shared_clients: Clients):
+    trainee, partner, pid = couple(shared_clients, "nothing")
+    for name, mm, base in (
+        ("big", 30.0, "flared"),
+        ("small", 20.0, "handle"),
+        ("loose", 19.0, "none"),
+    ):
+        kind = "dildo" if base == "none" else "plug"
+        trainee.ok("POST", "toys", 201, json={"name": name, "kind": kind, "diameter_mm": mm,
+                                               "base": base, "material": "glass"})  # fmt: skip
+    items = partner.ok("GET", f"pairings/{pid}/items")
+    assert [(i["name"], i["diameter_mm"], i["base"]) for i in items] == [
+        ("small", 20.0, "handle"),
+        ("big", 30.0, "flared"),
+    ]
+    assert all(set(i) == {"id", "name", "diameter_mm", "base"} for i in items)
+    assert trainee.ok("GET", f"pairings/{pid}/items") == items  # the trainee's preview
+    body = {**DIRECTIVE, "kind": "item", "item_id": items[0]["id"]}
+    assert (
+        partner.ok("POST", f"pairings/{pid}/directives", 201, json=body)["item_id"]
+        == items[0]["id"]
+    )
+    summary = partner.ok("GET", f"pairings/{pid}")["summary"]["text"]
+    assert "usable items (name, size and base" in summary
+    trainee.ok("POST", f"pairings/{pid}/end")
+    assert partner.get(f"pairings/{pid}/items").status_code == 404
+
+
+def test_open_invitations_are_listed_without_their_codes_until_used_or_withdrawn(
+    shared_clients: Clients,
+):
+    trainee, partner = shared_clients.sign_up(), shared_clients.sign_up()
+    first = trainee.ok("POST", "invitations", 201)
+    second = trainee.ok("POST", "invitations", 201)
+    listed = trainee.ok("GET", "invitations")
+    assert [i["id"] for i in listed] == [second["id"], first["id"]]
+    assert all(set(i) == {"id", "created_at", "expires_at"} for i in listed)
+    assert first["code"] not in str(listed) and second["code"] not in str(listed)
+    partner.ok("POST", "invitations/accept", 201, json={"code": first["code"]})
+    assert trainee.delete(f"invitations/{second['id']}").status_code == 204
+    assert trainee.ok("GET", "invitations") == []
+    assert partner.ok("GET", "invitations") == []

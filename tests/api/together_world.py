@@ -1,10 +1,10 @@
 """A trainee and everyone around them, built through the API, for the together matrix.
 
-T (the trainee) has an item and a session carrying a secret marker, and three pairings:
-A at full_with_notes (partner `full`), B at nothing (partner `none`), and C, ended by
-T (partner `after`). Each pairing has a directive set by its partner, an agreement
-version 1 signed by both, and T's submitted answers (the partner's too in A). A stranger
-is signed in; T also holds an unused invitation.
+T (the trainee) has an item (in its name and material) and a session carrying a secret
+marker, and three pairings: A at full_with_notes (partner `full`), B at nothing (partner
+`none`), and C, ended by T (partner `after`). Each pairing has a directive set by its
+partner, an agreement version 1 signed by both, and T's submitted answers (the partner's
+too in A). A stranger is signed in; T also holds an unused invitation.
 """
 
 from __future__ import annotations
@@ -74,7 +74,13 @@ def build(clients: Clients) -> World:
         "POST",
         "toys",
         201,
-        json={"name": f"{marker} plug", "kind": "plug", "diameter_mm": 20.0, "base": "flared"},
+        json={
+            "name": f"{marker} plug",
+            "kind": "plug",
+            "diameter_mm": 20.0,
+            "base": "flared",
+            "material": f"{marker} silicone",
+        },
     )
     session = trainee.ok(
         "POST",

@@ -75,12 +75,18 @@ def local(text: str, tz: ZoneInfo = BERLIN) -> datetime:
 
 
 _build_command = typer.main.get_command
-_COMMANDS: dict[int, Any] = {}
+_COMMANDS: dict[tuple[str | None, ...], Any] = {}
 
 
 def _cached_command(typer_app: typer.Typer) -> Any:
-    """Build the command tree once per test session (it takes ~60 ms, most of a run)."""
-    key = id(typer_app)
+    """Build each command tree once per test session (it takes ~60 ms, most of a run).
+
+    `run()` makes a new app per call with the commands asked for; apps with the
+    same commands get the same tree (keyed by their names: an id could be reused).
+    """
+    key = tuple(c.name for c in typer_app.registered_commands) + tuple(
+        g.name for g in typer_app.registered_groups
+    )
     if key not in _COMMANDS:
         _COMMANDS[key] = _build_command(typer_app)
     return _COMMANDS[key]

@@ -26,7 +26,7 @@ from easein.domain.directives import (
     item_refusal,
 )
 from easein.domain.errors import Conflict, EaseInError, InvalidInput, NotFound, UnsafeItem
-from easein.domain.pairing import NotPermitted, end_pairing
+from easein.domain.pairing import NotPermitted, Words, end_pairing
 from easein.domain.policy import DEFAULT_POLICY as P
 from easein.domain.safety import State
 from easein.domain.stop_and_talk import call_stop_and_talk, open_stop, resume, who_to_tell
@@ -278,6 +278,16 @@ def test_status_lifecycle(directive, pairing, expected):
     assert status.state is expected
 
 
+def test_the_trainee_reads_whose_acknowledgement_is_awaited_as_you():
+    couple = replace(active(), words=Words("sub", "Sir"))
+    status = status_at(
+        create(), LATER, pairing=couple, safety=State.READY, stops=[], item=P25,
+        ladder=ladder(22.0), policy=P,
+    )  # fmt: skip
+    assert status.message == "waiting for you to acknowledge it"
+    assert status.partner_message == "waiting for the sub to acknowledge it"
+
+
 # --- stop and talk -------------------------------------------------------------------------
 
 
@@ -412,3 +422,16 @@ def test_no_sequence_of_operations_makes_an_unsafe_directive_active(ops):
                 assert safety is State.READY
                 assert open_stop(stops, now) is None
                 assert item is None or allowed(item, earned, below), (item, earned, below)
+
+
+def test_a_directive_whose_item_was_retired_since_is_suspended():
+    """Rule directive.item_retired: an item put away after the directive was set."""
+    retired = replace(P25, retired=True)
+    status = status_at(
+        ACKED, LATER, pairing=active(), safety=State.READY, stops=[], item=retired,
+        ladder=ladder(22.0), policy=P,
+    )  # fmt: skip
+    assert status.state is DirectiveState.SUSPENDED_FOR_SAFETY
+    assert status.rule == rules.DIRECTIVE_ITEM_RETIRED
+    assert status.partner_message == SUSPENDED_FOR_SAFETY
+    assert item_refusal(retired, ladder(22.0), P).rule == rules.DIRECTIVE_ITEM_RETIRED

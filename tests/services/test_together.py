@@ -391,3 +391,21 @@ def test_deleting_a_person_removes_their_pairings_and_logs(app):
     with app.db.reading() as db:
         assert db.scalars(select(AuditEventRow)).all() == []
     assert pairing.list_pairings(app, couple.trainee.person_id) == []
+
+
+def test_a_directive_whose_item_is_retired_later_is_suspended(app):
+    """Rule directive.item_retired, end to end: the service passes the item as it is now."""
+    from easein.services import toys
+
+    couple = pair(app)
+    trainee, partner, pid = couple.trainee.person_id, couple.partner.person_id, couple.pairing_id
+    log_session(app, couple.trainee, couple.items["p20"])
+    made = directives.create_directive(app, partner, pid, nightly(couple.items["p20"]))
+    directives.acknowledge_directive(app, trainee, pid, made.directive.id)
+    assert directives.get_directive(app, trainee, pid, made.directive.id).status.state is (
+        DirectiveState.ACTIVE
+    )
+    toys.set_retired(app, trainee, couple.items["p20"], retired=True)
+    now = directives.get_directive(app, partner, pid, made.directive.id)
+    assert now.status.state is DirectiveState.SUSPENDED_FOR_SAFETY
+    assert now.message == "suspended for safety"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from tests.web.conftest import AXE
 from tests.web.helpers import PASSWORD, csrf_of
 
-SIGNED_OUT = ["/login", "/signup", "/emergency", "/guide"]  # the same for everyone
+SIGNED_OUT = ["/login", "/signup", "/emergency", "/guide", "/hide"]  # the same for everyone
 SIGNED_IN = [
     "/",
     "/log",

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from tests.web.helpers import PASSWORD, csrf_of
 
-SIGNED_OUT = ["/login", "/signup", "/emergency", "/guide", "/guide/safety", "/offline", "/nope"]
+SIGNED_OUT = [
+    "/login", "/signup", "/emergency", "/guide", "/guide/safety", "/offline", "/nope", "/hide",
+]  # fmt: skip
 SIGNED_IN = [
     "/",
     "/log",

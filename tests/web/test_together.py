@@ -197,6 +197,67 @@ def test_the_partner_changes_a_directive_and_cannot_resume_a_stop(live_server):
     assert "Paused: stop and talk" not in partner.get(f"/together/{pairing_id}").text
 
 
+def test_the_directive_form_offers_the_trainees_usable_items_whatever_is_shared(live_server):
+    trainee, csrf, partner, p_csrf, pairing_id = pair(live_server.url)  # sharing "nothing"
+    for name, mm, base in [("Small plug", "20", "flared"), ("Loose toy", "19", "none")]:
+        data = {"csrf_token": csrf, "name": name, "kind": "plug", "diameter": mm, "base": base}
+        assert trainee.post("/toys", data=data).status_code == 303
+    form = unescape(partner.get(f"/together/{pairing_id}/directives/new").text)
+    assert "Small plug · 20 mm</option>" in form
+    assert "Loose toy" not in form  # no flared base or handle: never offered
+    small = re.search(r'<option value="(\d+)">Small plug', form)[1]
+    made = partner.post(
+        f"/together/{pairing_id}/directives",
+        data={"csrf_token": p_csrf, "kind": "item", "item": small, "duration": "30",
+              "schedule": "every night", "starts_on": "2026-03-02"},
+    )  # fmt: skip
+    assert made.status_code == 303
+    assert "Small plug" in partner.get(made.headers["location"]).text
+    today = trainee.get("/").text
+    assert "waiting for you to acknowledge it" in today  # the trainee is addressed
+
+
+def test_open_invitations_are_listed_without_the_code_and_can_be_withdrawn(live_server):
+    trainee, csrf = signed_up(live_server.url, "tess")
+    made = trainee.post("/together/invite", data={"csrf_token": csrf})
+    code = CODE.search(made.text)[1]
+    assert 'id="open-invitations"' not in made.text  # the one just made shows on its own
+    page = trainee.get("/together").text
+    assert 'id="open-invitations"' in page and code not in page
+    invitation_id = re.search(r"/together/invitations/(\d+)/withdraw", page)[1]
+    withdrawn = trainee.post(
+        f"/together/invitations/{invitation_id}/withdraw", data={"csrf_token": csrf}
+    )
+    assert withdrawn.status_code == 303
+    assert 'id="open-invitations"' not in trainee.get("/together").text
+
+
+def test_today_shows_the_directives_due_today_with_their_check_ins(live_server):
+    trainee, csrf, partner, p_csrf, pairing_id = pair(live_server.url)  # Monday, 21:00
+    base = {"csrf_token": p_csrf, "kind": "wear", "duration": "60", "starts_on": "2026-03-01"}
+    for schedule, note in [("every night", "Nightly one"), ("tuesdays", "Tuesday one")]:
+        made = partner.post(
+            f"/together/{pairing_id}/directives",
+            data={**base, "schedule": schedule, "note": note,
+                  "window_start": "22:00", "window_end": "07:00"},
+        )  # fmt: skip
+        assert made.status_code == 303
+        url = made.headers["location"].split("?")[0]
+        assert trainee.post(f"{url}/acknowledge", data={"csrf_token": csrf}).status_code == 303
+    today = " ".join(unescape(trainee.get("/").text).split())
+    assert "Nightly one" in today and "Tuesday one" not in today  # not due on a Monday
+    assert "Yesterday 22:00–07:00: over, no check-in yet" in today
+    assert "Today 22:00–07:00: later" in today
+    nightly_url = re.search(r'action="(/together/\d+/directives/\d+)/check-in"', today)[1]
+    checked = trainee.post(
+        f"{nightly_url}/check-in",
+        data={"csrf_token": csrf, "day": "2026-03-01", "result": "done"},
+    )
+    assert checked.status_code == 303
+    today = " ".join(unescape(trainee.get("/").text).split())
+    assert "Yesterday 22:00–07:00: <strong>checked in: done</strong>" in today
+
+
 # --- two browsers ---------------------------------------------------------------------------
 
 

@@ -17,12 +17,23 @@ from easein.settings import Settings, get_settings
 API = "/api/v1"
 
 
-def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = None) -> FastAPI:
-    """Return the ASGI app on `settings`' database (migrated at start-up)."""
+def create_app(
+    settings: Settings,
+    *,
+    clock: Callable[[], datetime] | None = None,
+    scheduler: bool = False,
+) -> FastAPI:
+    """Return the ASGI app on `settings`' database (migrated at start-up).
+
+    With `scheduler`, a background thread sends reminders and notifications while the
+    app runs (`easein serve` asks for it unless the setting `notify_scheduler` is off).
+    """
     from easein.api.routes import (
         account,
+        account_security,
         calendar,
         goals,
+        notifications,
         report,
         together,
         together_agreement,
@@ -34,10 +45,19 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
     async def lifespan(api: FastAPI) -> AsyncIterator[None]:
         core: App = open_app(settings, clock=clock)
         api.state.easein = core
+        sender = None
+        if scheduler:
+            from easein.services.scheduler import Scheduler
+
+            sender = Scheduler(core, settings.notify_interval_seconds)
+            sender.start()
+        api.state.scheduler = sender
         gc.freeze()  # long-lived start-up objects out of the collector's way (p99)
         try:
             yield
         finally:
+            if sender is not None:
+                sender.stop()
             core.close()
 
     api = FastAPI(
@@ -52,6 +72,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
     errors.install(api)
     security.install(api, settings)
     api.include_router(account.router, prefix=API)
+    api.include_router(account_security.router, prefix=API)
     api.include_router(training.router, prefix=API)
     api.include_router(goals.router, prefix=API)
     api.include_router(report.router, prefix=API)
@@ -59,6 +80,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
     api.include_router(together_directives.router, prefix=API)
     api.include_router(together_agreement.router, prefix=API)
     api.include_router(calendar.router, prefix=API)
+    api.include_router(notifications.router, prefix=API)
     api.include_router(calendar.feed_router)  # /calendar/{token}.ics: no sign-in, not JSON
 
     @api.get(f"{API}/health", tags=["meta"])
@@ -74,4 +96,5 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
 
 def factory() -> FastAPI:
     """Entry point for `uvicorn --factory` (`easein serve`): settings from the environment."""
-    return create_app(get_settings())
+    settings = get_settings()
+    return create_app(settings, scheduler=settings.notify_scheduler)

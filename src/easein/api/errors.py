@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from easein.domain.errors import Conflict, EaseInError, NotFound
 from easein.domain.pairing import NotPermitted
-from easein.services.accounts import NotAuthenticated, TooManyAttempts
+from easein.services.accounts import NotAuthenticated, SecondFactorRequired, TooManyAttempts
 
 
 class ErrorItem(BaseModel):
@@ -27,6 +27,10 @@ class MessageBody(BaseModel):
     """401, 403, 404, 409, 429: one message for a person."""
 
     detail: str
+    code: str | None = Field(
+        default=None,
+        description="Only `totp_required` (401): the password was right; send the code too.",
+    )
 
 
 ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
@@ -87,6 +91,8 @@ def install(app: FastAPI) -> None:
             body: dict[str, object] = {
                 "detail": [{"loc": where, "msg": error.message, "type": error.code}]
             }
+        elif isinstance(error, SecondFactorRequired):
+            body = {"detail": error.message, "code": error.code}
         else:
             body = {"detail": error.message}
         headers = {"WWW-Authenticate": 'Bearer realm="easein"'} if status == 401 else None

@@ -39,6 +39,11 @@ class Register(Strict):
 class Login(Strict):
     username: StrictStr = Field(max_length=64)
     password: StrictStr = Field(max_length=256)
+    totp: StrictStr | None = Field(
+        default=None,
+        max_length=64,
+        description="With two-step sign-in on: the current 6-digit code, or a recovery code.",
+    )
 
 
 class SignedIn(BaseModel):

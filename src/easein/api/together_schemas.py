@@ -33,6 +33,15 @@ class InvitationOut(BaseModel):
     expires_at: datetime
 
 
+class OpenInvitationOut(BaseModel):
+    """An invitation still open: the code is never shown again, only when it was made and
+    when it expires."""
+
+    id: int
+    created_at: datetime
+    expires_at: datetime
+
+
 class InvitationAccept(Strict):
     code: StrictStr = Field(min_length=1, max_length=64)
 
@@ -133,6 +142,15 @@ class SharedSessionOut(BaseModel):
     orgasm: bool | None = None
     mess: bool | None = None
     notes: str | None = None
+
+
+class UsableItemOut(BaseModel):
+    """One of the trainee's usable items, for choosing a directive's item (every level)."""
+
+    id: int
+    name: str
+    diameter_mm: float
+    base: Literal["flared", "handle", "body"]
 
 
 # --- stop and talk, audit -----------------------------------------------------------------

@@ -7,24 +7,54 @@ exit code 1, with the traceback only under EASEIN_DEBUG=1.
 
 import os
 import sys
+from collections.abc import Iterable
+from importlib import import_module
 from typing import Annotated
 
 import typer
 
-from easein.cli import calendar, data, goals, guide, report, serve, stats, toys, training
 from easein.cli.context import STATE
 from easein.domain.errors import EaseInError
 
-app = typer.Typer(
-    name="easein",
-    help="EaseIn: a private, safety-first companion for progressive anal training.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    add_completion=False,
-)
+HELP = "EaseIn: a private, safety-first companion for progressive anal training."
+
+# Each module of easein.cli registers its commands with `register(app)`. `run`
+# imports only the module of the command asked for (`easein status` does not load
+# `report`, `backup` or `serve`), and all of them for help or an unknown name.
+# Adding a command: register it in its module and name it here (a test checks
+# that this map and the modules agree).
+COMMANDS: dict[str, str] = {
+    "init": "training",
+    "profile": "training",
+    "log": "training",
+    "status": "training",
+    "cleared": "training",
+    "condition": "training",
+    "history": "training",
+    "toy": "toys",
+    "ladder": "toys",
+    "stats": "stats",
+    "plan": "stats",
+    "goal": "goals",
+    "export": "data",
+    "import": "data",
+    "delete-everything": "data",
+    "db": "data",
+    "config": "data",
+    "backup": "backup",
+    "restore": "backup",
+    "guide": "guide",
+    "emergency": "guide",
+    "report": "report",
+    "calendar": "calendar",
+    "notify": "notify",
+    "worker": "notify",
+    "purge": "purge",
+    "serve": "serve",
+}
+MODULES = tuple(dict.fromkeys(COMMANDS.values()))
 
 
-@app.callback()
 def root(
     db: Annotated[
         str | None,
@@ -39,15 +69,39 @@ def root(
     STATE.db = db
 
 
-training.register(app)
-toys.register(app)
-stats.register(app)
-goals.register(app)
-data.register(app)
-guide.register(app)
-report.register(app)
-calendar.register(app)
-serve.register(app)
+def make_app(modules: Iterable[str] = MODULES) -> typer.Typer:
+    """Return the `easein` command with the commands of these modules of easein.cli."""
+    made = typer.Typer(
+        name="easein",
+        help=HELP,
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+        add_completion=False,
+    )
+    made.callback()(root)
+    for name in modules:
+        import_module(f"easein.cli.{name}").register(made)
+    return made
+
+
+def __getattr__(name: str) -> typer.Typer:
+    """`easein.cli.main.app`: the whole command tree (for the docs test and tools)."""
+    if name == "app":
+        return make_app()
+    raise AttributeError(name)
+
+
+def command_name(args: list[str]) -> str | None:
+    """Return the command `args` ask for (after the root's options), or None."""
+    rest = iter(args)
+    for arg in rest:
+        if arg == "--db":
+            next(rest, None)
+        elif not arg.startswith("-"):
+            return arg
+        elif not arg.startswith("--db="):
+            return None  # --help, or an option the root does not have: let Typer answer
+    return None
 
 
 def _fail(message: str, code: int) -> int:
@@ -74,9 +128,11 @@ def _with_hint(error: EaseInError) -> str:
 
 def run(argv: list[str] | None = None) -> int:
     """Run the command line and return its exit code (0 ok, 2 bad input, 1 other)."""
-    command = typer.main.get_command(app)
+    args = sys.argv[1:] if argv is None else list(argv)
+    module = COMMANDS.get(command_name(args) or "")
+    command = typer.main.get_command(make_app((module,) if module else MODULES))
     try:
-        result = command.main(args=argv, prog_name="easein", standalone_mode=False)
+        result = command.main(args=args, prog_name="easein", standalone_mode=False)
         return result if isinstance(result, int) else 0
     except EaseInError as error:
         from easein.store.db import DatabaseUnavailable

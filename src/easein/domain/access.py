@@ -70,6 +70,8 @@ def access_summary(
         _SEES[level].format(trainee=t, partner=p),
         f"Whatever the level: the directives, the {t}'s acknowledgements and check-ins "
         "(done, partly, skipped), and compliance, where missed and excused are told apart.",
+        f"Whatever the level, so that a directive can name a safe item: the {t}'s usable items "
+        "(name, size and base; never the material, nor which size is earned).",
         f"'Suspended for safety' when safety pauses the directives, never why (unless the "
         f"{t} shares it above), and every stop and talk.",
         "The conversation answers once both have answered, the agreement with every version, "

@@ -98,6 +98,10 @@ def status_at(
             DirectiveState.PAUSED_BY_STOP_AND_TALK, rules.STOP_AND_TALK, message, message
         )
     if directive.acknowledged_at is None or directive.acknowledged_at > at:
-        waiting = f"waiting for the {pairing.words.trainee} to acknowledge it"
-        return DirectiveStatus(DirectiveState.AWAITING_ACKNOWLEDGEMENT, None, waiting, waiting)
+        return DirectiveStatus(
+            DirectiveState.AWAITING_ACKNOWLEDGEMENT,
+            None,
+            "waiting for you to acknowledge it",  # the trainee reads it: addressed to them
+            f"waiting for the {pairing.words.trainee} to acknowledge it",
+        )
     return DirectiveStatus(DirectiveState.ACTIVE, None, "active", "active")

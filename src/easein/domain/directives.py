@@ -102,6 +102,12 @@ def item_refusal(
     base = base_refusal(item)
     if base is not None:
         return Refusal(rules.TOY_BASE_REQUIRED, base)
+    if item.retired:  # put away (worn, damaged...) after the directive was set
+        return Refusal(
+            rules.DIRECTIVE_ITEM_RETIRED,
+            f"{item.name} is retired: a directive cannot ask for it "
+            f"(rule {rules.DIRECTIVE_ITEM_RETIRED})",
+        )
     tol = policy.same_size_tolerance_mm
     earned = ladder.earned_mm
     size = format_size(item.diameter_mm)

@@ -19,6 +19,7 @@ DIRECTIVE_ABOVE_NEXT_RUNG: Final = "directive.above_next_rung"  # above earned r
 DIRECTIVE_STEP_TOO_LARGE: Final = "directive.step_too_large"  # beyond the allowed step
 DIRECTIVE_SUSPENDED_FOR_SAFETY: Final = "directive.suspended_for_safety"  # rest, pause, hold
 STOP_AND_TALK: Final = "directive.stop_and_talk"  # anyone stops; only the trainee resumes
+DIRECTIVE_ITEM_RETIRED: Final = "directive.item_retired"  # its item was put away since
 
 ALL: Final = (
     PAIN_SHARP,
@@ -36,4 +37,5 @@ ALL: Final = (
     DIRECTIVE_STEP_TOO_LARGE,
     DIRECTIVE_SUSPENDED_FOR_SAFETY,
     STOP_AND_TALK,
+    DIRECTIVE_ITEM_RETIRED,
 )

@@ -147,7 +147,9 @@ def project_session(
     if "reached" in view:
         view["reached"] = _nested(view["reached"], SESSION_REACHED_FIELDS)
     if "sensations" in view:
-        view["sensations"] = [s for s in view["sensations"] or () if isinstance(s, str)]
+        found = view["sensations"]
+        listed = found if isinstance(found, list | tuple) else ()
+        view["sensations"] = [s for s in listed if isinstance(s, str)]
     return view
 
 

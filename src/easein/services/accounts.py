@@ -20,15 +20,21 @@ from sqlalchemy.orm import Session as DbSession
 from easein.domain import passwords
 from easein.domain.errors import Conflict, EaseInError, InvalidInput, NotFound
 from easein.domain.units import Units
+from easein.services import second_factor
 from easein.services.app import App
 from easein.services.common_passwords import common_passwords
 from easein.services.profile import Profile, create_person
+from easein.store.account_models import DecoyRow
 from easein.store.models import AccountRow, AuthSessionRow, LoginFailureRow, Person
 
 MIN_PASSWORD = passwords.MIN_LENGTH
 MAX_PASSWORD = passwords.MAX_LENGTH
 BROWSER = "browser"
 ACCESS_TOKEN = "token"  # noqa: S105 (a kind of sign-in, not a secret)
+# A right password waiting for its second factor: signs nobody in (see `authenticate`).
+PENDING = "totp_pending"
+PENDING_FOR = timedelta(minutes=5)
+DECOY_MARK = "!"
 
 
 class NotAuthenticated(EaseInError):
@@ -37,6 +43,16 @@ class NotAuthenticated(EaseInError):
 
 class TooManyAttempts(EaseInError):
     code = "too_many_attempts"
+
+
+class SecondFactorRequired(NotAuthenticated):
+    """The password was right, but the second factor is on and no right code came with it."""
+
+    code = "totp_required"
+
+
+CODE_NEEDED = "enter the 6-digit code from your authenticator app (or a recovery code)"
+CODE_WRONG = "wrong or already used code: enter the current code, or an unused recovery code"
 
 
 @dataclass(frozen=True)
@@ -165,11 +181,23 @@ def _throttle_key(username: str) -> str:
     return hashlib.sha256(b"login:" + username.strip().lower().encode()).hexdigest()
 
 
-def login(app: App, *, username: str, password: str, client: str = "browser") -> str:
-    """Return a new session token for the right password; 429 after repeated failures.
+@dataclass(frozen=True)
+class _Verified:
+    """An account whose password (or decoy PIN) was just verified."""
 
-    Unknown names and wrong passwords get the same answer and, since a dummy
-    hash is verified for unknown names, about the same time.
+    account_id: int
+    key: str
+    verified_hash: str
+    rehashed: str | None
+    second_factor: bool
+
+
+def _first_factor(app: App, username: str, password: str) -> _Verified:
+    """Check the password (or the decoy PIN) of `username`; raise the one refusal if wrong.
+
+    Every refusal verifies two hashes: the account's (or a dummy) and its decoy's (or a
+    dummy), so an unknown name, a wrong password and an account with or without a decoy
+    all take the same time. Failures are counted, for throttling.
     """
     from argon2.exceptions import InvalidHashError, VerificationError
 
@@ -183,32 +211,138 @@ def login(app: App, *, username: str, password: str, client: str = "browser") ->
         account = db.scalars(
             select(AccountRow).where(AccountRow.username == username.strip().lower())
         ).first()
+        decoy = None
+        if account is not None:
+            decoy = db.scalars(
+                select(AccountRow)
+                .join(DecoyRow, DecoyRow.decoy_account_id == AccountRow.id)
+                .where(DecoyRow.account_id == account.id)
+            ).first()
+        on = {a.id: second_factor.is_on(db, a.id) for a in (account, decoy) if a is not None}
     if (failures or 0) >= app.settings.login_max_failures:
         raise TooManyAttempts(
             "too many failed sign-ins: wait a few minutes and try again", field="username"
         )
     ph = hasher(app)
     dummy = _dummy_hash(app)  # made on the first sign-in of either kind, then cached
-    ok = False
-    try:
-        ok = ph.verify(account.password_hash if account else dummy, password)
-    except (VerificationError, InvalidHashError):
-        ok = False
-    if not ok or account is None:
-        with app.db.writing() as db:
-            db.add(LoginFailureRow(key=key, at=now))
+    matched = None
+    for candidate in (account, decoy):
+        try:
+            if ph.verify(candidate.password_hash if candidate else dummy, password):
+                matched = candidate
+                break
+        except (VerificationError, InvalidHashError):
+            continue
+    if matched is None:
+        _record_failure(app, key)
         raise NotAuthenticated("wrong username or password", field="password")
     # Hashes made with other Argon2 parameters (older, weaker settings) are redone now,
     # while the password is at hand; hashed before the write so no lock waits on it.
-    rehashed = ph.hash(password) if ph.check_needs_rehash(account.password_hash) else None
+    stored = matched.password_hash
+    rehashed = ph.hash(password) if ph.check_needs_rehash(stored) else None
+    return _Verified(matched.id, key, stored, rehashed, on[matched.id])
+
+
+def _record_failure(app: App, key: str) -> None:
     with app.db.writing() as db:
-        db.execute(delete(LoginFailureRow).where(LoginFailureRow.key == key))
-        row = db.get(AccountRow, account.id)
-        # Only the hash just verified is replaced: a password changed meanwhile stays.
-        if rehashed and row is not None and row.password_hash == account.password_hash:
-            row.password_hash = rehashed
-        token, _ = _new_sign_in(db, app, account.id, BROWSER, client)
+        db.add(LoginFailureRow(key=key, at=app.now()))
+
+
+def _complete(db: DbSession, app: App, verified: _Verified, client: str) -> str:
+    """Sign in for good (in the caller's write): clear the failures, rehash, new sign-in."""
+    db.execute(delete(LoginFailureRow).where(LoginFailureRow.key == verified.key))
+    _rehash(db, verified)
+    token, _ = _new_sign_in(db, app, verified.account_id, BROWSER, client)
     return token
+
+
+def _rehash(db: DbSession, verified: _Verified) -> None:
+    row = db.get(AccountRow, verified.account_id)
+    # Only the hash just verified is replaced: a password changed meanwhile stays.
+    if verified.rehashed and row is not None and row.password_hash == verified.verified_hash:
+        row.password_hash = verified.rehashed
+
+
+def login(
+    app: App, *, username: str, password: str, totp: str | None = None, client: str = "browser"
+) -> str:
+    """Return a new session token for the right password; 429 after repeated failures.
+
+    Unknown names and wrong passwords get the same answer and, since a dummy
+    hash is verified for unknown names, about the same time. With the second
+    factor on, the right password without a right code is refused the same way,
+    with the code `totp_required`; wrong codes count as failures too.
+    """
+    verified = _first_factor(app, username, password)
+    if verified.second_factor:
+        if not totp:
+            raise SecondFactorRequired(CODE_NEEDED, field="totp")
+        with app.db.writing() as db:
+            right = second_factor.use_code(db, app, verified.account_id, totp)
+            if right:
+                return _complete(db, app, verified, client)
+        _record_failure(app, verified.key)
+        raise SecondFactorRequired(CODE_WRONG, field="totp")
+    with app.db.writing() as db:
+        return _complete(db, app, verified, client)
+
+
+def begin_login(
+    app: App, *, username: str, password: str, client: str = "browser"
+) -> tuple[str, bool]:
+    """Check the password (the sign-in form's first step).
+
+    Return `(token, True)`: signed in; or `(token, False)`: the second factor is on and
+    `token` is a pending sign-in for `finish_login`, valid for a few minutes. A pending
+    token opens nothing (`authenticate` refuses its kind).
+    """
+    verified = _first_factor(app, username, password)
+    with app.db.writing() as db:
+        if not verified.second_factor:
+            return _complete(db, app, verified, client), True
+        _rehash(db, verified)
+        db.execute(
+            delete(AuthSessionRow).where(
+                AuthSessionRow.account_id == verified.account_id,
+                AuthSessionRow.kind == PENDING,
+                AuthSessionRow.expires_at < app.now(),
+            )
+        )
+        token, row = _new_sign_in(db, app, verified.account_id, PENDING, client)
+        row.expires_at = app.now() + PENDING_FOR
+        return token, False
+
+
+def finish_login(app: App, *, pending: str, code: str, client: str = "browser") -> str:
+    """Return a session token for the pending sign-in `pending` and a right code."""
+    digest = token_hash(pending)
+    now = app.now()
+    with app.db.reading() as db:
+        row = db.scalars(
+            select(AuthSessionRow).where(
+                AuthSessionRow.token_hash == digest, AuthSessionRow.kind == PENDING
+            )
+        ).first()
+        account = db.get(AccountRow, row.account_id) if row is not None else None
+    if row is None or account is None or row.expires_at is None or now >= row.expires_at:
+        raise NotAuthenticated("that took too long: sign in again", field="password")
+    key = _throttle_key(account.username)
+    window = now - timedelta(minutes=app.settings.login_window_minutes)
+    with app.db.reading() as db:
+        failures = db.scalar(
+            select(func.count()).where(LoginFailureRow.key == key, LoginFailureRow.at >= window)
+        )
+    if (failures or 0) >= app.settings.login_max_failures:
+        raise TooManyAttempts(
+            "too many failed sign-ins: wait a few minutes and try again", field="code"
+        )
+    verified = _Verified(account.id, key, account.password_hash, None, True)
+    with app.db.writing() as db:
+        if second_factor.use_code(db, app, account.id, code):
+            db.execute(delete(AuthSessionRow).where(AuthSessionRow.id == row.id))
+            return _complete(db, app, verified, client)
+    _record_failure(app, key)
+    raise SecondFactorRequired(CODE_WRONG, field="code")
 
 
 def _dummy_hash(app: App) -> str:
@@ -272,7 +406,10 @@ def authenticate(app: App, token: str, *, kind: str | None = None) -> Principal:
             if fresh is not None:
                 fresh.last_seen_at = now
     profile = Profile(person_id, timezone, Units(units), revision, created_at)
-    return Principal(account_id, username, session_id, session_kind, digest, profile)
+    # A decoy account is named "!" + its owner's name (no one can sign up so): it shows
+    # the name the person typed, like any account.
+    shown = username.lstrip(DECOY_MARK)
+    return Principal(account_id, shown, session_id, session_kind, digest, profile)
 
 
 def logout(app: App, principal: Principal) -> None:
@@ -334,7 +471,7 @@ def change_password(app: App, principal: Principal, *, current: str, new: str) -
             delete(AuthSessionRow).where(
                 AuthSessionRow.account_id == principal.account_id,
                 AuthSessionRow.id != principal.session_id,
-                AuthSessionRow.kind == BROWSER,
+                AuthSessionRow.kind.in_((BROWSER, PENDING)),  # and half-done two-step ones
             )
         )
 
@@ -352,4 +489,41 @@ def delete_account(app: App, principal: Principal, *, password: str) -> None:
     except VerificationError:
         raise InvalidInput("password is wrong", field="password") from None
     with app.db.writing() as db:
-        db.execute(delete(Person).where(Person.id == principal.profile.person_id))
+        # The decoy profiles made for this account go with it (and theirs with them).
+        people = [principal.profile.person_id]
+        account_ids = [principal.account_id]
+        while account_ids:
+            decoys = db.scalars(
+                select(DecoyRow.decoy_account_id).where(DecoyRow.account_id.in_(account_ids))
+            ).all()
+            account_ids = list(decoys)
+            if account_ids:
+                people += db.scalars(
+                    select(AccountRow.person_id).where(AccountRow.id.in_(account_ids))
+                ).all()
+        db.execute(delete(Person).where(Person.id.in_(people)))
+
+
+def verify_password(app: App, principal: Principal, password: str) -> None:
+    """Raise unless `password` is the signed-in account's (for changes that need it)."""
+    from argon2.exceptions import InvalidHashError, VerificationError
+
+    with app.db.reading() as db:
+        stored = db.scalar(
+            select(AccountRow.password_hash).where(AccountRow.id == principal.account_id)
+        )
+    try:
+        hasher(app).verify(stored or "", password)
+    except (VerificationError, InvalidHashError):
+        raise InvalidInput("password is wrong", field="password") from None
+
+
+def end_other_sign_ins(db: DbSession, principal: Principal) -> None:
+    """End every browser sign-in of the account but this one (in the caller's write)."""
+    db.execute(
+        delete(AuthSessionRow).where(
+            AuthSessionRow.account_id == principal.account_id,
+            AuthSessionRow.id != principal.session_id,
+            AuthSessionRow.kind.in_((BROWSER, PENDING)),
+        )
+    )

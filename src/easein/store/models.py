@@ -183,10 +183,14 @@ class GoalRow(Base):
 def every_table() -> MetaData:
     """Return the metadata with every table, the feature modules' models imported too.
 
-    Training together's tables live in `store.together_models`, which commands
-    that never touch a pairing (status, log...) do not import: they start faster.
+    Training together's tables live in `store.together_models`, notifications'
+    in `store.notify_models`, the second factor's and its kin in
+    `store.account_models`: commands that never touch them (status, log...) do
+    not import them, and start faster.
     """
-    import easein.store.together_models  # noqa: F401 (registers its tables)
+    import easein.store.account_models
+    import easein.store.notify_models
+    import easein.store.together_models  # noqa: F401
 
     return Base.metadata
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cache
+from urllib.parse import quote
 from zoneinfo import available_timezones
 
 from fastapi import APIRouter, Request
@@ -13,10 +14,19 @@ from easein.api.routes.account import set_session_cookie
 from easein.domain.errors import EaseInError
 from easein.services import accounts
 from easein.web import forms
-from easein.web.auth import Core, Form, MaybeViewer, Poster, safe_next, same_origin
+from easein.web.auth import (
+    Core,
+    Form,
+    MaybeViewer,
+    Poster,
+    login_url,
+    safe_next,
+    same_origin,
+)
 from easein.web.render import page
 
 router = APIRouter(include_in_schema=False)
+PENDING_COOKIE = "easein_pending"  # a right password waiting for its code (path /login)
 
 
 @cache
@@ -34,7 +44,19 @@ def _refused(request: Request, template: str, error: EaseInError, values: dict[s
 
 def _signed_in(app: Core, request: Request, username: str, password: str, to: str) -> Response:
     client = request.headers.get("user-agent", "browser")[:80]
-    token = accounts.login(app, username=username, password=password, client=client)
+    token, done = accounts.begin_login(app, username=username, password=password, client=client)
+    if not done:  # two-step sign-in: the code next, on its own page
+        response = RedirectResponse(f"/login/code?next={quote(to, safe='/')}", status_code=303)
+        response.set_cookie(
+            PENDING_COOKIE,
+            token,
+            httponly=True,
+            samesite="strict",
+            secure=app.settings.secure_cookies,
+            max_age=int(accounts.PENDING_FOR.total_seconds()),
+            path="/login",
+        )
+        return response
     response = RedirectResponse(to, status_code=303)
     set_session_cookie(response, app, token)
     return response
@@ -90,6 +112,39 @@ def login(request: Request, app: Core, form: Form) -> Response:
         return _signed_in(app, request, values["username"], password, values["next"])
     except EaseInError as error:
         return _refused(request, "login.html", error, values)
+
+
+@router.get("/login/code", response_class=HTMLResponse)
+def code_page(request: Request, who: MaybeViewer, next: str = "/") -> Response:
+    if who is not None:
+        return RedirectResponse(safe_next(next), status_code=303)
+    if not request.cookies.get(PENDING_COOKIE):
+        return RedirectResponse(login_url(safe_next(next)), status_code=303)
+    return page(request, "login_code.html", {"values": {"next": safe_next(next)}}, private=False)
+
+
+@router.post("/login/code", response_class=HTMLResponse)
+def code(request: Request, app: Core, form: Form) -> Response:
+    """The second step: the code from the authenticator app (or a recovery code)."""
+    values = {"next": safe_next(forms.text(form, "next"))}
+    if not same_origin(request):
+        return page(request, "refused.html", status=403)
+    pending = request.cookies.get(PENDING_COOKIE, "")
+    client = request.headers.get("user-agent", "browser")[:80]
+    try:
+        token = accounts.finish_login(
+            app, pending=pending, code=forms.text(form, "code"), client=client
+        )
+    except accounts.SecondFactorRequired as error:
+        return _refused(request, "login_code.html", error, values)
+    except EaseInError as error:  # expired or throttled: start again from the password
+        response = _refused(request, "login.html", error, values)
+        response.delete_cookie(PENDING_COOKIE, path="/login")
+        return response
+    response = RedirectResponse(values["next"], status_code=303)
+    response.delete_cookie(PENDING_COOKIE, path="/login")
+    set_session_cookie(response, app, token)
+    return response
 
 
 @router.get("/logout", response_class=HTMLResponse)

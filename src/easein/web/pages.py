@@ -21,12 +21,14 @@ def install(api: FastAPI) -> None:
         account,
         guide,
         guided,
+        hide,
         log,
         more,
         plans,
         progress,
         pwa,
         report,
+        security_page,
         settings_page,
         today,
         together,
@@ -51,6 +53,8 @@ def install(api: FastAPI) -> None:
         more,
         together,
         pwa,
+        hide,
+        security_page,
     )
     for module in routers:
         api.include_router(module.router)

@@ -103,10 +103,12 @@ def offline_shell() -> list[str]:
         "/offline",
         "/emergency",
         "/guide",
+        "/hide",  # quick hide works offline too
         *(f"/guide/{t.slug}" for t in content.topics()),
         f"/static/css/app.css{v}",
         f"/static/js/app.js{v}",
         f"/static/js/emergency.js{v}",
+        f"/static/js/quick-hide.js{v}",
         f"/static/vendor/htmx/htmx.min.js{v}",
         "/static/icons/icon.svg",
         "/icons/icon-192.png",

@@ -10,18 +10,21 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from easein.api.deps import COOKIE
 from easein.domain.errors import EaseInError, InvalidInput
 from easein.domain.policy import THRESHOLDS
-from easein.services import accounts
+from easein.services import accounts, notify_channels
 from easein.services import calendar as calendar_feed
 from easein.services.accounts import Principal
 from easein.services.app import App
 from easein.services.profile import update_profile
-from easein.web import data_page, forms
+from easein.web import data_page, forms, notifications_page
 from easein.web.account import time_zones
 from easein.web.auth import Core, Form, Poster, Viewer
 from easein.web.render import page
+from easein.web.security_page import SAVED as SECURITY_SAVED
+from easein.web.security_page import security_context
 
 router = APIRouter(include_in_schema=False)
 router.include_router(data_page.router)  # download and import, under /settings/data
+router.include_router(notifications_page.router)  # channels and quiet hours
 
 DELETE_PHRASE = "delete my account"
 THRESHOLD_NAMES = {
@@ -37,6 +40,11 @@ SAVED = {
     "password": "Password changed. Your other sign-ins have ended.",
     "sign-in": "That sign-in has ended.",
     "calendar": "The calendar feed is revoked: its address no longer works.",
+    "channel-added": "Channel added. Send it a test to check that it works.",
+    "channel-removed": "Channel removed.",
+    "test-sent": "Test message sent: it should arrive in a moment.",
+    "test-failed": "The test message did not go through: check the URL, or remove the channel.",
+    "notifications": "Saved.",
 }
 
 
@@ -46,6 +54,8 @@ def settings_context(app: App, who: Principal) -> dict[str, Any]:
         "zones": time_zones(),
         "sign_ins": accounts.list_sign_ins(app, who),
         "calendar": calendar_feed.feed_status(app, who.account_id),
+        "channels": notify_channels.list_channels(app, who.profile.person_id),
+        "notify": notify_channels.get_prefs(app, who.profile.person_id),
         "thresholds": [
             {
                 "t": t,
@@ -57,6 +67,7 @@ def settings_context(app: App, who: Principal) -> dict[str, Any]:
         ],
         "delete_phrase": DELETE_PHRASE,
         "values": {},
+        **security_context(app, who),  # two-step sign-in, decoy PIN, auto-delete
     }
 
 
@@ -69,7 +80,9 @@ def _again(request: Request, app: App, who: Principal, error: EaseInError) -> Re
 @router.get("/settings", response_class=HTMLResponse)
 def settings(request: Request, app: Core, who: Viewer, saved: str = "") -> Response:
     context = settings_context(app, who)
-    context["saved"] = SAVED.get(saved)
+    context["saved"] = SAVED.get(saved) or SECURITY_SAVED.get(saved)
+    context["saved_here"] = notifications_page.SAVED_HERE  # shown in their own section
+    context["saved_key"] = saved
     return page(request, "settings.html", context, who=who)
 
 

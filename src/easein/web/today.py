@@ -16,7 +16,7 @@ from easein.services import plans as plan_service
 from easein.services import training
 from easein.services.accounts import Principal
 from easein.services.app import App
-from easein.services.together import directives as together_directives
+from easein.services.together import today as together_today
 from easein.web import forms
 from easein.web.auth import Core, Form, Poster, Viewer
 from easein.web.render import page
@@ -80,10 +80,10 @@ def today_context(app: App, who: Principal, *, logged: int | None = None) -> dic
         "condition_kinds": [k.value for k in ConditionKind],
         "saved": saved,
         "has_items": bool(result.ladder.rungs),
-        # A partner's directives (training together): one call, nothing when not paired.
-        "directives": together_directives.active_for_today(app, who.profile),
+        # A partner's directives due today (training together): one call, nothing when not
+        # paired.
+        "directives": together_today.today(app, who.profile),
         "local_now": app.now().astimezone(who.profile.tz),
-        "local_yesterday": (app.now().astimezone(who.profile.tz) - timedelta(days=1)).date(),
     }
 
 

@@ -56,6 +56,7 @@ def list_context(app: App, who: Principal) -> dict[str, Any]:
     return {
         "pairings": [{"view": v, "words": words_of(v)} for v in views],
         "status_labels": STATUS_LABELS,
+        "open_invitations": pairing_service.open_invitations(app, me(who)),
     }
 
 

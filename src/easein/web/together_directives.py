@@ -48,20 +48,28 @@ OUTCOME_WORDS = {
 }
 
 
+def usable_items(app: App, who: Principal, view: PairingView) -> list[views.UsableItem]:
+    """Return the trainee's usable items, for the item a directive names (any sharing level)."""
+    try:
+        return views.usable_items(app, me(who), view.pairing.id)
+    except EaseInError:  # not active (yet, or any more): there is nothing to choose
+        return []
+
+
 def item_names(app: App, who: Principal, view: PairingView) -> dict[int, str]:
     """Return the trainee's item names the reader may know: all for the trainee; for the
-    partner, those named in the sessions shared with them."""
+    partner, the usable items and those named in the sessions shared with them."""
     if view.role is Role.TRAINEE:
         return {i: t.name for i, t in training.item_names(app, who.profile).items()}
+    found = {item.id: item.name for item in usable_items(app, who, view)}
     try:
         shared = views.shared_sessions(app, me(who), view.pairing.id, limit=200)
     except EaseInError:
-        return {}
-    found: dict[int, str] = {}
+        return found
     for session in shared:
         for item in session.get("items") or []:
             if item.get("id") is not None and item.get("name"):
-                found[item["id"]] = item["name"]
+                found.setdefault(item["id"], item["name"])
     return found
 
 
@@ -131,7 +139,7 @@ def _new_page(
         "pairing": view.pairing,
         "words": words_of(view),
         "kinds": KINDS,
-        "names": item_names(app, who, view),
+        "items": usable_items(app, who, view),
         "values": {
             "kind": "wear",
             "duration": 120,

@@ -57,10 +57,15 @@ def register(body: Register, app: AppDep, request: Request, response: Response) 
 
 
 def _sign_in(
-    app: AppDep, username: str, password: str, request: Request, response: Response
+    app: AppDep,
+    username: str,
+    password: str,
+    request: Request,
+    response: Response,
+    totp: str | None = None,
 ) -> SignedIn:
     client = request.headers.get("user-agent", "browser")[:80]
-    token = accounts.login(app, username=username, password=password, client=client)
+    token = accounts.login(app, username=username, password=password, totp=totp, client=client)
     set_session_cookie(response, app, token)
     return SignedIn(
         username=username.strip().lower(),
@@ -74,8 +79,13 @@ def _sign_in(
     responses={429: {"model": MessageBody, "description": "Too many failed sign-ins"}},
 )
 def login(body: Login, app: AppDep, request: Request, response: Response) -> SignedIn:
-    """Sign in: sets an HttpOnly session cookie and returns the CSRF token for writes."""
-    return _sign_in(app, body.username, body.password, request, response)
+    """Sign in: sets an HttpOnly session cookie and returns the CSRF token for writes.
+
+    With two-step sign-in on, send `totp` too: without a right code the answer is the
+    same 401 as for a wrong password, with `"code": "totp_required"` once the password
+    was right. Wrong codes count toward the 429 like wrong passwords.
+    """
+    return _sign_in(app, body.username, body.password, request, response, body.totp)
 
 
 @router.post("/auth/logout", status_code=status.HTTP_204_NO_CONTENT)

@@ -20,6 +20,7 @@ from easein.api.together_schemas import (
     AuditEventOut,
     InvitationAccept,
     InvitationOut,
+    OpenInvitationOut,
     PairingOut,
     SessionSharing,
     SessionSharingOut,
@@ -29,12 +30,20 @@ from easein.api.together_schemas import (
     StopCalledOut,
     StopOut,
     SummaryAccept,
+    UsableItemOut,
     WordsIn,
 )
 from easein.domain.errors import InvalidInput
 from easein.domain.pairing import Pairing, Words
 from easein.domain.sharing import SharingLevel
-from easein.present_together import audit_json, invitation_json, pairing_json, stop_json
+from easein.present_together import (
+    audit_json,
+    invitation_json,
+    open_invitation_json,
+    pairing_json,
+    stop_json,
+    usable_item_json,
+)
 from easein.services.app import App
 from easein.services.together import log, pairing, stop, views
 
@@ -71,6 +80,14 @@ def pairing_of(app: App, person_id: int, pairing_id: int) -> Pairing:
 def create_invitation(who: Who, app: AppDep) -> dict[str, Any]:
     """Invite a partner: a one-time code, valid 24 hours, shown only in this response."""
     return invitation_json(pairing.invite(app, who.profile.person_id))
+
+
+@router.get("/invitations", response_model=list[OpenInvitationOut])
+def list_invitations(who: Who, app: AppDep) -> list[dict[str, Any]]:
+    """Your invitations a partner could still accept, newest first; the codes are not shown
+    again (withdraw one with DELETE, make a new one to send it again)."""
+    found = pairing.open_invitations(app, who.profile.person_id)
+    return [open_invitation_json(i) for i in found]
 
 
 @router.delete("/invitations/{invitation_id}", status_code=status.HTTP_204_NO_CONTENT)
@@ -181,6 +198,13 @@ def shared_session(
 ) -> dict[str, Any]:
     """One shared session (404 if not shared, or marked "don't share this one")."""
     return views.shared_session(app, who.profile.person_id, pairing_id, session_id)
+
+
+@router.get("/pairings/{pairing_id}/items", response_model=list[UsableItemOut])
+def usable_items(pairing_id: ResourceId, who: Who, app: AppDep) -> list[dict[str, Any]]:
+    """The trainee's usable items (flared base or handle, not retired), smallest first, to
+    choose a directive's item: name, size and base only, at every sharing level."""
+    return [usable_item_json(i) for i in views.usable_items(app, who.profile.person_id, pairing_id)]
 
 
 # --- stop and talk, the audit log ----------------------------------------------------------

@@ -26,7 +26,6 @@ from easein.domain.stop_and_talk import StopAndTalk
 from easein.domain.toys import Toy
 from easein.services import training
 from easein.services.app import App
-from easein.services.profile import Profile
 from easein.services.together.records import (
     Member,
     audit,
@@ -42,7 +41,7 @@ from easein.services.together.records import (
 from easein.services.toys import load_toys
 from easein.services.training import Status
 from easein.store.codec import Context
-from easein.store.together_models import DirectiveRevisionRow, DirectiveRow, PairingRow
+from easein.store.together_models import DirectiveRevisionRow, DirectiveRow
 
 
 @dataclass(frozen=True)
@@ -342,35 +341,3 @@ def directive_revisions(
             directive_of(row, r, app, found.pairing.trainee_id)
             for r in revisions_of(db, [row.id])[row.id]
         ]
-
-
-def active_for_today(app: App, profile: Profile) -> list[DirectiveView]:
-    """Return the directives the person has as trainee in active pairings (for Today).
-
-    Today asks on every visit: the answer is reused within the minute while the
-    person's data is unchanged (a pairing's rows bump both members' revisions).
-    """
-    now = app.now()
-    version = None
-    if profile.version is not None:
-        version = (*profile.version, now.replace(second=0, microsecond=0))
-    return app.memo.get(
-        "active_for_today", profile.person_id, version, lambda: _active(app, profile.person_id)
-    )
-
-
-def _active(app: App, person_id: int) -> list[DirectiveView]:
-    with app.db.reading() as db:
-        ids = list(
-            db.scalars(
-                select(PairingRow.id).where(
-                    PairingRow.trainee_id == person_id,
-                    PairingRow.ended_at.is_(None),
-                    PairingRow.activated_at.is_not(None),
-                )
-            )
-        )
-    found: list[DirectiveView] = []
-    for pairing_id in ids:
-        found.extend(list_directives(app, person_id, pairing_id, include_ended=False))
-    return found

@@ -79,6 +79,37 @@ def _invitation(row: InvitationRow) -> Invitation:
     )
 
 
+@dataclass(frozen=True)
+class OpenInvitation:
+    """An invitation a partner could still accept; its code is never shown again."""
+
+    id: int
+    created_at: datetime
+    expires_at: datetime
+
+
+def open_invitations(app: App, person_id: int) -> list[OpenInvitation]:
+    """Return the person's unused, unexpired, unwithdrawn invitations, newest first."""
+    now = app.now()
+    with app.db.reading() as db:
+        rows = db.scalars(
+            select(InvitationRow)
+            .where(
+                InvitationRow.trainee_id == person_id,
+                InvitationRow.used_at.is_(None),
+                InvitationRow.revoked_at.is_(None),
+                InvitationRow.created_at > now - rules.INVITATION_LIFETIME,
+            )
+            .order_by(InvitationRow.id.desc())
+        )
+        found = [(row.id, _invitation(row)) for row in rows]
+    return [
+        OpenInvitation(i, invite.created_at, invite.expires_at)
+        for i, invite in found
+        if now < invite.expires_at
+    ]
+
+
 def revoke_invitation(app: App, person_id: int, invitation_id: int) -> None:
     """Withdraw an unused invitation (its maker only; anyone else: NotFound)."""
     with app.db.writing() as db:

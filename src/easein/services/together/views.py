@@ -1,4 +1,5 @@
-"""What the partner sees of the trainee: the status and the sessions, cut by the sharing level.
+"""What the partner sees of the trainee: the status and the sessions, cut by the sharing level,
+and, at every level, the usable items a directive may name.
 
 The projections are `domain.sharing`'s allow-lists; a None (nothing shared, or a
 session marked "don't share this one") is NotFound, so its existence does not leak.
@@ -8,13 +9,16 @@ Every read checks the pairing in the same transaction as the data it returns.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
 
 from easein.domain.errors import NotFound
+from easein.domain.ladder import build_ladder
 from easein.domain.pairing import require_active
 from easein.domain.sharing import project_session, project_sessions, project_status
+from easein.domain.toys import Base
 from easein.present import safety_json, session_json
 from easein.services import training
 from easein.services.app import App
@@ -24,6 +28,35 @@ from easein.store.models import SessionRow
 from easein.store.records import session_from_row
 
 MAX_SESSIONS = 200
+
+
+@dataclass(frozen=True)
+class UsableItem:
+    """One of the trainee's items as a partner knows it: enough to choose it, nothing more."""
+
+    id: int
+    name: str
+    diameter_mm: float
+    base: Base  # flared, handle, or body (fingers, a hand)
+
+
+def usable_items(app: App, person_id: int, pairing_id: int) -> list[UsableItem]:
+    """Return the trainee's items a directive may name, smallest first, at every sharing level.
+
+    Choosing a safe item needs them, and the access summary both accepted says so. Only the
+    ladder's items: a flared base or a handle, not retired (`domain.ladder`); never the
+    material or anything else about them, and never the earned size (all rungs are listed,
+    so the list says nothing about progress). Safety still checks the chosen item when the
+    directive is set.
+    """
+    with app.db.reading() as db:
+        found = member(db, app, pairing_id, person_id)
+        require_active(found.pairing)
+        toys = load_toys(db, app, found.pairing.trainee_id)
+    ladder = build_ladder(toys, None, app.policy)
+    return [
+        UsableItem(t.id, t.name, t.diameter_mm, t.base) for rung in ladder.rungs for t in rung.items
+    ]
 
 
 def shared_status(app: App, person_id: int, pairing_id: int) -> dict[str, Any]:

@@ -1,10 +1,10 @@
 // EaseIn's service worker (VERSION and SHELL are prepended by the server).
-// It keeps only public pages (emergency, guide, offline) and static files:
+// It keeps only public pages (emergency, guide, offline, hide) and static files:
 // nothing personal is ever stored on the device by it.
 "use strict";
 
 const CACHE = "easein-" + VERSION;
-const PUBLIC = /^\/(emergency|guide(\/[a-z0-9-]+)?|offline)$/;
+const PUBLIC = /^\/(emergency|guide(\/[a-z0-9-]+)?|offline|hide)$/;
 
 self.addEventListener("install", (event) => {
   event.waitUntil(

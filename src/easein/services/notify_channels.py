@@ -1,0 +1,206 @@
+"""Notification channels (Apprise URLs) and preferences: one person's own, nobody else's.
+
+A channel's URL is a secret (it holds tokens, passwords, ntfy topics): it lives in
+the payload, through the codec, and is never shown again after it is added; a
+channel is shown as its service and host. Every query is by the caller's
+`person_id`, so another person's channel does not exist for them (404).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session as DbSession
+
+from easein.domain.errors import Conflict, InvalidInput, NotFound
+from easein.notify import deliver
+from easein.notify.messages import MAX_LEAD_MINUTES, Prefs, channel_test_message
+from easein.services.app import App
+from easein.store.codec import Context
+from easein.store.notify_models import NotificationChannelRow, NotificationPrefsRow
+
+MAX_CHANNELS = 10
+MAX_LABEL = 80
+
+
+@dataclass(frozen=True)
+class Channel:
+    """A channel as its owner sees it: never its URL."""
+
+    id: int
+    label: str
+    service: str
+    host: str
+    created_at: datetime
+
+
+def _context(person_id: int) -> Context:
+    return Context("notification_channels", person_id)
+
+
+def _channel(row: NotificationChannelRow, app: App) -> Channel:
+    data = app.codec.decode(row.payload, _context(row.person_id))
+    return Channel(row.id, data.get("label", ""), data["service"], data["host"], row.created_at)
+
+
+def channel_url(row: NotificationChannelRow, app: App) -> str:
+    """Return the channel's URL (for sending only)."""
+    url: str = app.codec.decode(row.payload, _context(row.person_id))["url"]
+    return url
+
+
+def check_label(label: object) -> str:
+    if not isinstance(label, str):
+        raise InvalidInput("label must be text", field="label")
+    clean = " ".join(label.split())
+    if len(clean) > MAX_LABEL:
+        raise InvalidInput(f"label must be at most {MAX_LABEL} characters", field="label")
+    return clean
+
+
+def add_channel(app: App, person_id: int, url: str, label: str = "") -> Channel:
+    """Add an Apprise URL as a channel; an URL Apprise cannot use is refused (field `url`)."""
+    clean = deliver.check_url(url)
+    if not app.settings.notify_allow_private_hosts:
+        deliver.check_public(clean)
+    name = check_label(label)
+    info = deliver.describe(clean)
+    with app.db.writing() as db:
+        count = db.scalar(
+            select(func.count())
+            .select_from(NotificationChannelRow)
+            .where(NotificationChannelRow.person_id == person_id)
+        )
+        if (count or 0) >= MAX_CHANNELS:
+            raise Conflict(
+                f"you have {MAX_CHANNELS} channels already: remove one first", field="url"
+            )
+        payload = {"url": clean, "label": name, "service": info.service, "host": info.host}
+        row = NotificationChannelRow(
+            person_id=person_id,
+            created_at=app.now(),
+            payload=app.codec.encode(payload, _context(person_id)),
+        )
+        db.add(row)
+        db.flush()
+        return _channel(row, app)
+
+
+def list_channels(app: App, person_id: int) -> list[Channel]:
+    with app.db.reading() as db:
+        rows = db.scalars(
+            select(NotificationChannelRow)
+            .where(NotificationChannelRow.person_id == person_id)
+            .order_by(NotificationChannelRow.id)
+        )
+        return [_channel(r, app) for r in rows]
+
+
+def _own(db: DbSession, person_id: int, channel_id: int) -> NotificationChannelRow:
+    row = db.get(NotificationChannelRow, channel_id)
+    if row is None or row.person_id != person_id:
+        raise NotFound("no such notification channel", field="channel_id")
+    return row
+
+
+def remove_channel(app: App, person_id: int, channel_id: int) -> None:
+    """Remove one of the person's channels (and what was waiting to go to it)."""
+    with app.db.writing() as db:
+        db.delete(_own(db, person_id, channel_id))
+
+
+def send_test(app: App, person_id: int, channel_id: int) -> bool:
+    """Send a neutral test message to one of the person's channels; return whether it went."""
+    with app.db.reading() as db:
+        url = channel_url(_own(db, person_id, channel_id), app)
+    message = channel_test_message()
+    return send_checked(app, url, message.title, message.body)
+
+
+def send_checked(app: App, url: str, title: str, body: str) -> bool:
+    """Send through one channel, unless its host has become a non-public address that the
+    settings do not allow (a name can resolve differently than when it was added)."""
+    if not app.settings.notify_allow_private_hosts and deliver.private_host(url) is not None:
+        return False
+    return deliver.send(url, title, body)
+
+
+# --- preferences --------------------------------------------------------------------------
+
+
+def parse_clock(text: object, field: str) -> time | None:
+    """Return a local time of day from "HH:MM", None for an empty value."""
+    if text is None or text == "":
+        return None
+    if not isinstance(text, str):
+        raise InvalidInput(f"{field} must be a time like 22:00", field=field)
+    try:
+        value = time.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidInput(
+            f"{field}: {text!r} is not a time; write it like 22:00", field=field
+        ) from None
+    if len(text.strip()) != 5:
+        raise InvalidInput(f"{field}: write the time as HH:MM, like 22:00", field=field)
+    return value
+
+
+def load_prefs(db: DbSession, person_id: int) -> Prefs:
+    row = db.get(NotificationPrefsRow, person_id)
+    if row is None:
+        return Prefs()
+    return Prefs(
+        timedelta(minutes=row.lead_minutes),
+        time.fromisoformat(row.quiet_start) if row.quiet_start else None,
+        time.fromisoformat(row.quiet_end) if row.quiet_end else None,
+        row.explicit,
+    )
+
+
+def get_prefs(app: App, person_id: int) -> Prefs:
+    with app.db.reading() as db:
+        return load_prefs(db, person_id)
+
+
+def set_prefs(
+    app: App,
+    person_id: int,
+    *,
+    lead_minutes: int | None = None,
+    quiet_start: time | None = None,
+    quiet_end: time | None = None,
+    quiet: bool | None = None,
+    explicit: bool | None = None,
+) -> Prefs:
+    """Change what is given; `quiet` False clears quiet hours, True needs start and end."""
+    if lead_minutes is not None and not 0 <= lead_minutes <= MAX_LEAD_MINUTES:
+        raise InvalidInput(
+            f"lead_minutes must be from 0 to {MAX_LEAD_MINUTES}", field="lead_minutes"
+        )
+    if (quiet_start is None) != (quiet_end is None):
+        field = "quiet_end" if quiet_end is None else "quiet_start"
+        raise InvalidInput("quiet hours need both a start and an end", field=field)
+    if quiet_start is not None and quiet_start == quiet_end:
+        raise InvalidInput(
+            "quiet hours must end at another time than they start", field="quiet_end"
+        )
+    with app.db.writing() as db:
+        current = load_prefs(db, person_id)
+        row = db.get(NotificationPrefsRow, person_id)
+        if row is None:
+            row = NotificationPrefsRow(person_id=person_id)
+            db.add(row)
+        lead = current.lead if lead_minutes is None else timedelta(minutes=lead_minutes)
+        start, end = current.quiet_start, current.quiet_end
+        if quiet is False:
+            start = end = None
+        if quiet_start is not None:
+            start, end = quiet_start, quiet_end
+        row.lead_minutes = int(lead.total_seconds()) // 60
+        row.quiet_start = start.strftime("%H:%M") if start else None
+        row.quiet_end = end.strftime("%H:%M") if end else None
+        row.explicit = current.explicit if explicit is None else explicit
+        row.updated_at = app.now()
+        return Prefs(lead, start, end, row.explicit)

@@ -1,0 +1,223 @@
+"""Planning notifications: what is due for each person with a channel, into the outbox once.
+
+A pass asks `notify.reminders` what is due for each person with a channel and
+inserts one row per (person, channel, kind, key) with ON CONFLICT DO NOTHING:
+however many workers plan at once, a notification is planned once. Only what is
+due by now is planned, so a change of plan or of safety state before then is
+simply seen by a later pass. Delivering is `services.outbox`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session as DbSession
+
+from easein.domain.directives import Directive
+from easein.domain.excused import excused_intervals
+from easein.domain.pairing import PairingStatus
+from easein.domain.stop_and_talk import stop_intervals
+from easein.notify.messages import CheckInEvent, StopEvent
+from easein.notify.reminders import LOOKBACK, Due, partner_events, reminders, rest_over
+from easein.services import training
+from easein.services.app import App
+from easein.services.notify_channels import load_prefs
+from easein.services.plans import load_plans
+from easein.services.profile import Profile
+from easein.services.state import clearance_times, current_summary
+from easein.services.together.records import (
+    directive_of,
+    pairing_from_row,
+    profile_of,
+    revisions_of,
+    stop_from_row,
+)
+from easein.store.codec import Context
+from easein.store.models import StopAndTalkRow
+from easein.store.notify_models import NotificationChannelRow, OutboxRow
+from easein.store.together_models import CheckInRow, DirectiveRow, PairingRow
+
+log = logging.getLogger("easein.notify")
+
+# An outbox row's status: planned, claimed by a worker, and how it ended.
+PENDING, SENDING, SENT, FAILED, SKIPPED = "pending", "sending", "sent", "failed", "skipped"
+
+
+def outbox_context(person_id: int) -> Context:
+    return Context("notification_outbox", person_id)
+
+
+def _active_pairings(db: DbSession, app: App, person_id: int) -> list[Any]:
+    rows = db.scalars(
+        select(PairingRow).where(
+            or_(PairingRow.trainee_id == person_id, PairingRow.partner_id == person_id),
+            PairingRow.ended_at.is_(None),
+        )
+    )
+    pairings = [pairing_from_row(r, app) for r in rows]
+    return [p for p in pairings if p.status is PairingStatus.ACTIVE]
+
+
+def _directives(
+    db: DbSession, app: App, pairing_ids: list[int], trainee_id: int
+) -> list[Directive]:
+    if not pairing_ids:
+        return []
+    rows = list(
+        db.scalars(
+            select(DirectiveRow).where(
+                DirectiveRow.pairing_id.in_(pairing_ids), DirectiveRow.ended_at.is_(None)
+            )
+        )
+    )
+    revisions = revisions_of(db, [r.id for r in rows])
+    return [directive_of(r, revisions[r.id][-1], app, trainee_id) for r in rows]
+
+
+def due_for(app: App, person_id: int, since: datetime, now: datetime) -> list[Due]:
+    """Return what is due for one person from `since` to `now` (skipped ones included)."""
+    with app.db.reading() as db:
+        profile: Profile = profile_of(db, person_id)
+        prefs = load_prefs(db, person_id)
+        plans = load_plans(db, app, person_id)
+        conditions = training.load_conditions(db, app, person_id)
+        clearances = clearance_times(db, person_id)
+        pairings = _active_pairings(db, app, person_id)
+        as_trainee = [p.id for p in pairings if p.trainee_id == person_id]
+        as_partner = [p.id for p in pairings if p.partner_id == person_id]
+        directives = _directives(db, app, as_trainee, person_id)
+        stop_rows = list(
+            db.scalars(
+                select(StopAndTalkRow).where(
+                    StopAndTalkRow.pairing_id.in_([p.id for p in pairings]),
+                    StopAndTalkRow.called_at >= since,
+                )
+            )
+        )
+        checks = list(
+            db.execute(
+                select(CheckInRow, DirectiveRow)
+                .join(DirectiveRow, DirectiveRow.id == CheckInRow.directive_id)
+                .where(DirectiveRow.pairing_id.in_(as_partner), CheckInRow.at >= since)
+            )
+        )
+        check_kinds = revisions_of(db, sorted({d.id for _, d in checks}))
+        check_events = [
+            CheckInEvent(
+                c.id, c.at, c.result, directive_of(d, check_kinds[d.id][-1], app, d.person_id).kind
+            )
+            for c, d in checks
+        ]
+        own_stops = list(
+            db.scalars(
+                select(StopAndTalkRow).where(
+                    StopAndTalkRow.person_id == person_id,
+                    or_(StopAndTalkRow.resumed_at.is_(None), StopAndTalkRow.resumed_at >= since),
+                )
+            )
+        )
+    summary = current_summary(app, profile)  # may rebuild (a write): outside the read
+    may_train = training.status(app, profile).safety.may_train
+    excused = excused_intervals(summary, clearances, conditions)
+    excused += stop_intervals(stop_from_row(r) for r in own_stops)
+    tz = profile.tz
+    found = reminders(
+        plans, directives, excused, may_train=may_train, tz=tz, prefs=prefs, since=since, now=now
+    )
+    found += rest_over(
+        [end for _, end in summary.rests],
+        excused,
+        may_train=may_train,
+        tz=tz,
+        prefs=prefs,
+        since=since,
+        now=now,
+    )
+    stops = [StopEvent(r.id, r.called_at) for r in stop_rows if r.called_by != person_id]
+    found += partner_events(stops, check_events, tz=tz, prefs=prefs, since=since, now=now)
+    return found
+
+
+def _insert(db: DbSession, rows: list[dict[str, Any]]) -> int:
+    """Insert outbox rows, leaving out any already planned (the unique key); return how many."""
+    if not rows:
+        return 0
+    if db.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        statement: Any = pg_insert(OutboxRow).on_conflict_do_nothing()
+    else:
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        statement = sqlite_insert(OutboxRow).on_conflict_do_nothing()
+    done = 0
+    for row in rows:  # one at a time: RETURNING tells what was new (rowcount may be -1)
+        done += len(db.execute(statement.values(**row).returning(OutboxRow.id)).all())
+    return done
+
+
+def _row_of(app: App, due: Due, person_id: int, channel_id: int, now: datetime) -> dict[str, Any]:
+    message = {
+        "title": due.message.title,
+        "body": due.message.body,
+        "late_body": due.message.late_body,
+        "natural_at": due.natural_at.isoformat(),
+    }
+    if due.skip is not None:
+        message["skip"] = due.skip.value
+    return {
+        "person_id": person_id,
+        "channel_id": channel_id,
+        "kind": due.kind.value,
+        "key": due.key,
+        "planned_for": due.planned_for,
+        "due_at": due.due_at,
+        "expires_at": due.expires_at,
+        "status": SKIPPED if due.skip is not None else PENDING,
+        "attempts": 0,
+        "next_attempt_at": due.due_at,
+        "claimed_at": None,
+        "sent_at": now if due.skip is not None else None,
+        "payload": app.codec.encode(message, outbox_context(person_id)),
+    }
+
+
+def plan(app: App) -> int:
+    """Plan what is due now for every person with a channel; return how many rows are new."""
+    now = app.now()
+    with app.db.reading() as db:
+        channels = list(
+            db.execute(
+                select(
+                    NotificationChannelRow.id,
+                    NotificationChannelRow.person_id,
+                    NotificationChannelRow.created_at,
+                )
+            )
+        )
+    by_person: dict[int, list[tuple[int, datetime]]] = defaultdict(list)
+    for channel_id, person_id, created_at in channels:
+        by_person[person_id].append((channel_id, created_at))
+    planned = 0
+    for person_id, mine in sorted(by_person.items()):
+        # Nothing from before the first channel: a new channel does not replay the past.
+        since = max(now - LOOKBACK, min(created for _, created in mine))
+        try:
+            found = due_for(app, person_id, since, now)
+        except Exception:  # one person's bad data never stops everyone's reminders
+            log.exception("planning notifications for person %s failed", person_id)
+            continue
+        rows = [
+            _row_of(app, due, person_id, channel_id, now)
+            for due in found
+            for channel_id, created in mine
+            if due.natural_at >= created
+        ]
+        if rows:
+            with app.db.writing() as db:
+                planned += _insert(db, rows)
+    return planned

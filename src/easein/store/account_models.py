@@ -1,0 +1,60 @@
+"""The second factor, the decoy profile and auto-delete (issue 5): per-account tables.
+
+Not mapped by commands that never sign in (status, log...): they start faster.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Integer, LargeBinary
+from sqlalchemy.orm import Mapped, mapped_column
+
+from easein.store.models import Base
+from easein.store.types import UTCDateTime
+
+# --- second factor, decoy profile, auto-delete (issue 5) -----------------------------------
+
+
+class TotpFactorRow(Base):
+    """An account's TOTP second factor: the secret and the recovery-code hashes, in the
+    payload (codec, Context("accounts", person_id)); on once `confirmed_at` is set.
+
+    `last_step` is the time step of the last code accepted: a code is taken once.
+    """
+
+    __tablename__ = "totp_factors"
+
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_step: Mapped[int | None] = mapped_column(Integer)
+    payload: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
+
+
+class DecoyRow(Base):
+    """An account's decoy: another, empty account signed in by the decoy PIN."""
+
+    __tablename__ = "decoys"
+
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True
+    )
+    decoy_account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False, unique=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+
+
+class AutoDeleteRow(Base):
+    """A person's choice to delete entries older than `older_than_days` (`easein purge`)."""
+
+    __tablename__ = "auto_delete"
+
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
+    )
+    older_than_days: Mapped[int] = mapped_column(Integer, nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
