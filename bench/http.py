@@ -138,7 +138,7 @@ def add_account(db: Path) -> int:
     from easein.services.app import open_app
     from easein.services.profile import local_profile
     from easein.settings import Settings
-    from easein.store.models import AccountRow
+    from easein.store.account_models import AccountRow
 
     # Default settings, as the server (no config file, no EASEIN_* variables) has.
     app = open_app(Settings(database_url=str(db)))

@@ -17,7 +17,7 @@ from easein.services import accounts, plans, toys, training
 from easein.services import calendar as service
 from easein.services.accounts import NotAuthenticated
 from easein.settings import Settings
-from easein.store.models import AuthSessionRow
+from easein.store.account_models import AuthSessionRow
 from tests.conftest import fast_hashing
 
 MARKER = "ZZ-SECRET-MARKER"

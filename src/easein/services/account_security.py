@@ -28,8 +28,8 @@ from easein.services.accounts import (
 from easein.services.app import App
 from easein.services.profile import create_person
 from easein.services.second_factor import Enrolment, FactorStatus
-from easein.store.account_models import DecoyRow
-from easein.store.models import AccountRow, Person
+from easein.store.account_models import AccountRow, DecoyRow
+from easein.store.models import Person
 
 PIN_DIGITS = (4, 12)
 

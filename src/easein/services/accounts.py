@@ -24,8 +24,8 @@ from easein.services import second_factor
 from easein.services.app import App
 from easein.services.common_passwords import common_passwords
 from easein.services.profile import Profile, create_person
-from easein.store.account_models import DecoyRow
-from easein.store.models import AccountRow, AuthSessionRow, LoginFailureRow, Person
+from easein.store.account_models import AccountRow, AuthSessionRow, DecoyRow, LoginFailureRow
+from easein.store.models import Person
 
 MIN_PASSWORD = passwords.MIN_LENGTH
 MAX_PASSWORD = passwords.MAX_LENGTH

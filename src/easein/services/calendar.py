@@ -27,8 +27,9 @@ from easein.services.plans import load_plans
 from easein.services.profile import Profile
 from easein.services.state import clearance_times, current_summary, policy_key
 from easein.services.training import load_conditions
+from easein.store.account_models import AccountRow, AuthSessionRow
 from easein.store.codec import Context
-from easein.store.models import AccountRow, AuthSessionRow, Person, TrainingStateRow
+from easein.store.models import Person, TrainingStateRow
 
 CALENDAR = "calendar"
 NEUTRAL = "calendar:neutral"

@@ -28,9 +28,8 @@ from sqlalchemy.orm import Session as DbSession
 
 from easein.domain.errors import Conflict, InvalidInput, NotFound
 from easein.services.app import App
-from easein.store.account_models import TotpFactorRow
+from easein.store.account_models import AccountRow, TotpFactorRow
 from easein.store.codec import Context
-from easein.store.models import AccountRow
 
 ISSUER = "EaseIn"  # what the authenticator app lists: the app's neutral name
 RECOVERY_CODES = 10

@@ -121,52 +121,6 @@ class TrainingStateRow(Base):
     summary: Mapped[bytes | None] = mapped_column(LargeBinary)
 
 
-class AccountRow(Base):
-    """A way to sign in, for one person (hosted use; local mode needs none)."""
-
-    __tablename__ = "accounts"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    person_id: Mapped[int] = mapped_column(
-        ForeignKey("people.id", ondelete="CASCADE"), nullable=False, unique=True
-    )
-    username: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
-    password_hash: Mapped[str] = mapped_column(String(255), nullable=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
-    password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
-
-
-class AuthSessionRow(Base):
-    """A signed-in browser or client. Only the hash of its token is stored."""
-
-    __tablename__ = "auth_sessions"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    account_id: Mapped[int] = mapped_column(
-        ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False
-    )
-    kind: Mapped[str] = mapped_column(String(16), nullable=False)  # browser | token
-    name: Mapped[str] = mapped_column(String(80), nullable=False)
-    token_hash: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
-    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
-    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-
-    __table_args__ = (Index("ix_auth_sessions_account", "account_id"),)
-
-
-class LoginFailureRow(Base):
-    """A failed sign-in, by hashed username, for throttling across workers."""
-
-    __tablename__ = "login_failures"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    key: Mapped[str] = mapped_column(String(64), nullable=False)
-    at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
-
-    __table_args__ = (Index("ix_login_failures_key_at", "key", "at"),)
-
-
 class GoalRow(Base):
     """A person's current goal (target size, wear routine, note in the payload); one each."""
 
