@@ -88,7 +88,7 @@ def today_context(app: App, who: Principal, *, logged: int | None = None) -> dic
 
 
 @router.get("/", response_class=HTMLResponse)
-async def today(request: Request, app: Core, who: Viewer, logged: str = "") -> Response:
+def today(request: Request, app: Core, who: Viewer, logged: str = "") -> Response:
     context = today_context(app, who, logged=forms.query_int(logged, 0) or None)
     return page(request, "today.html", context, who=who)
 
