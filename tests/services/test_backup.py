@@ -42,8 +42,11 @@ def db_path(database_url: str) -> Path:
 
 
 @pytest.fixture
-def world(database_url: str, clock: FakeClock) -> Iterator[App]:
-    """An app on this test's SQLite database, filled through the services."""
+def world(database_url: str, db_path: Path, clock: FakeClock) -> Iterator[App]:
+    """An app on this test's SQLite database, filled through the services.
+
+    `db_path` skips the test on a PostgreSQL run: these backups are SQLite's.
+    """
     app = open_app(cheap_hashing_for_tests_only(Settings(database_url=database_url)), clock=clock)
     build_world(app)
     yield app
