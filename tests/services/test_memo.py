@@ -123,3 +123,37 @@ def test_a_pairings_rows_bump_both_members_so_each_sees_the_others_change(app):
     # in another worker, would be stale; with the fresh revision it is not:
     assert presence.bar(app, fresh(app, trainee)).paused is True
     assert presence.bar(app, fresh(app, partner)).paused is True
+
+
+def test_requests_that_miss_together_make_the_value_once():
+    import threading
+
+    asking = 8
+    arrived, counted = threading.Event(), threading.Lock()
+    looked = [0]
+
+    class Watched(Memo):
+        def _found(self, key, version):
+            found = super()._found(key, version)
+            with counted:
+                looked[0] += 1
+                if looked[0] == asking:  # every request has missed once: all are waiting
+                    arrived.set()
+            return found
+
+    memo, made = Watched(), []
+
+    def make() -> str:
+        made.append(1)
+        assert arrived.wait(timeout=10)  # hold the value until everyone missed
+        return "value"
+
+    def ask() -> None:
+        assert memo.get("stats", 1, ("v", 1), make) == "value"
+
+    threads = [threading.Thread(target=ask) for _ in range(asking)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(made) == 1

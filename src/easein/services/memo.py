@@ -30,28 +30,47 @@ class Memo:
         # Bumped when a person's entries are dropped: a value made from data read
         # before the drop is then not kept.
         self._generations: dict[int, int] = {}
+        # One lock per key being made, so that concurrent misses make it once.
+        self._makers: dict[tuple[str, int], threading.Lock] = {}
         self._lock = threading.Lock()
 
     def get(self, name: str, person_id: int, version: Hashable | None, make: Callable[[], T]) -> T:
-        """Return the value made for `version`, or make it now (always, if version is None)."""
+        """Return the value made for `version`, or make it now (always, if version is None).
+
+        Requests that miss together wait for the first one's value instead of all
+        making it (the statistics, once a minute, under load).
+        """
         if version is None:
             return make()
         key = (name, person_id)
+        found = self._found(key, version)
+        if found is not None:
+            return found[0]  # type: ignore[no-any-return]
+        with self._lock:
+            maker = self._makers.setdefault(key, threading.Lock())
+        with maker:
+            found = self._found(key, version)
+            if found is not None:
+                return found[0]  # type: ignore[no-any-return]
+            with self._lock:
+                generation = self._generations.get(person_id, 0)
+            value = make()
+            with self._lock:
+                if self._generations.get(person_id, 0) == generation:
+                    self._items[key] = (version, value)
+                    self._items.move_to_end(key)
+                    while len(self._items) > self._size:
+                        self._items.popitem(last=False)
+                self._makers.pop(key, None)  # a waiter still holds it; a new one is made
+        return value
+
+    def _found(self, key: tuple[str, int], version: Hashable) -> tuple[Any] | None:
         with self._lock:
             found = self._items.get(key)
             if found is not None and found[0] == version:
                 self._items.move_to_end(key)
-                value: T = found[1]
-                return value
-            generation = self._generations.get(person_id, 0)
-        value = make()
-        with self._lock:
-            if self._generations.get(person_id, 0) == generation:
-                self._items[key] = (version, value)
-                self._items.move_to_end(key)
-                while len(self._items) > self._size:
-                    self._items.popitem(last=False)
-        return value
+                return (found[1],)
+        return None
 
     def forget(self, people: set[int]) -> None:
         """Drop every entry of these people (their data just changed)."""
