@@ -1,7 +1,8 @@
-"""The private calendar feed as iCalendar: plans, and the breaks when there is nothing to do.
+"""The private calendar feed as iCalendar: plans, directives, and the breaks with nothing to do.
 
-Pure apart from the icalendar library: the plans, the periods when safety kept
-the trainee from training, the time zone and `now` go in; bytes come out.
+Pure apart from the icalendar library: the plans, the partner's directives, the
+periods when safety kept the trainee from training, the time zone and `now` go
+in; bytes come out.
 
 - One VEVENT per plan: DTSTART on the first occurrence in the person's zone
   (TZID, with a VTIMEZONE), DURATION, the plan's own RRULE, and UNTIL once it
@@ -14,8 +15,14 @@ the trainee from training, the time zone and `now` go in; bytes come out.
   moves the horizon on, and once the pause is cleared the occurrences after it
   come back. Excluding them for ever would empty the calendar for good if the
   app stopped fetching; a fortnight is what a person looks ahead.
+- One VEVENT per directive with a window, alike: DTSTART at the window's start
+  on its first occurrence, DURATION the directive's, its RRULE, EXDATEs in the
+  breaks (a directive is suspended while safety holds the trainee back, which is
+  what the breaks are), and UNTIL just before the instant it was ended. A
+  directive without a window is "any time of the day": no moment to show.
 - Discretion: the time, the duration and neutral words by default; the plan's
-  name and kind only with `explicit`. Notes, sizes and medical detail never.
+  name and kind (a directive's kind) only with `explicit`. Notes, items, sizes
+  and medical detail never.
 """
 
 from __future__ import annotations
@@ -28,6 +35,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Event, vRecur
 
 from easein.domain.adherence import Interval
+from easein.domain.directives import Directive, DirectiveKind
 from easein.domain.schedule import MAX_INTERVAL, Plan, localise, occurrences, require_aware
 from easein.domain.sessions import SessionKind
 
@@ -40,6 +48,13 @@ KIND_LABELS = {
     SessionKind.STRETCH: "Stretch session",
     SessionKind.WEAR: "Wear session",
     SessionKind.PARTNERED: "Partnered session",
+}
+
+DIRECTIVE_LABELS = {
+    DirectiveKind.STRETCH: "a stretch session",
+    DirectiveKind.WEAR: "long wear",
+    DirectiveKind.ITEM: "a session with the chosen item",
+    DirectiveKind.NEXT_RUNG: "a session at the next size",
 }
 
 
@@ -130,19 +145,43 @@ def _duration(value: timedelta) -> str:
     return f"{hours} h" if hours else f"{minutes} min"
 
 
-def _plan_event(
-    plan: Plan, tz: ZoneInfo, found: Sequence[Break], now: datetime, explicit: bool
+def directive_plan(directive: Directive) -> Plan:
+    """Return the directive's schedule as the engine plans it: its window's start, its duration.
+
+    The occurrences (what reminders and the feed follow) depend on the RRULE,
+    the first day and the start of the window only.
+    """
+    assert directive.window is not None
+    kind = SessionKind.WEAR if directive.kind is DirectiveKind.WEAR else SessionKind.STRETCH
+    return Plan(
+        directive.id,
+        "directive",
+        kind,
+        directive.rrule,
+        directive.starts_on,
+        directive.window.start,
+        directive.duration,
+    )
+
+
+def _recurring(
+    uid: str,
+    plan: Plan,
+    tz: ZoneInfo,
+    found: Sequence[Break],
+    now: datetime,
+    until: datetime | None,
 ) -> Event | None:
+    """Return the event of a recurring schedule with its breaks as EXDATEs, or None if empty."""
     first = first_occurrence(plan, tz)
-    if first is None:
+    if first is None or (until is not None and first > until):
         return None
     event = Event()
-    event.add("uid", f"plan-{plan.id}@easein")  # stable: calendar apps update, not duplicate
+    event.add("uid", uid)  # stable: calendar apps update, not duplicate
     event.add("dtstamp", now.astimezone(UTC))
     event.add("dtstart", _wall(first, plan, tz))
     event.add("duration", plan.duration)
     rule = vRecur.from_ical(plan.rrule)
-    until = _until(plan, tz)
     if until is not None:
         rule["UNTIL"] = until
     event.add("rrule", rule)
@@ -151,13 +190,50 @@ def _plan_event(
     )
     if excluded:
         event.add("exdate", excluded)
+    event.add("class", "PRIVATE")
+    return event
+
+
+def _plan_event(
+    plan: Plan, tz: ZoneInfo, found: Sequence[Break], now: datetime, explicit: bool
+) -> Event | None:
+    event = _recurring(f"plan-{plan.id}@easein", plan, tz, found, now, _until(plan, tz))
+    if event is None:
+        return None
     if explicit:
         label = KIND_LABELS[plan.kind]
         event.add("summary", f"{label}: {plan.name}")
         event.add("description", f"{label}, {_duration(plan.duration)}.")
     else:
         event.add("summary", routine(plan.at))
-    event.add("class", "PRIVATE")
+    return event
+
+
+def _ended(directive: Directive) -> datetime | None:
+    """Return the last whole second (UTC) before the directive was ended: UNTIL is inclusive,
+    and an occurrence at the very instant it ended is no longer asked for."""
+    if directive.ended_at is None:
+        return None
+    last = directive.ended_at.astimezone(UTC) - timedelta(microseconds=1)
+    return last.replace(microsecond=0)
+
+
+def _directive_event(
+    directive: Directive, tz: ZoneInfo, found: Sequence[Break], now: datetime, explicit: bool
+) -> Event | None:
+    if directive.window is None:
+        return None
+    plan = directive_plan(directive)
+    uid = f"directive-{directive.id}@easein"
+    event = _recurring(uid, plan, tz, found, now, _ended(directive))
+    if event is None:
+        return None
+    if explicit:
+        label = DIRECTIVE_LABELS[directive.kind]
+        event.add("summary", f"Directive: {label}")
+        event.add("description", f"Directive: {label}, {_duration(directive.duration)}.")
+    else:
+        event.add("summary", f"{routine(directive.window.start)} (agreed)")
     return event
 
 
@@ -206,8 +282,10 @@ def build_feed(
     *,
     explicit: bool = False,
     horizon: timedelta = PAUSE_HORIZON,
+    directives: Sequence[Directive] = (),
 ) -> bytes:
-    """Return the iCalendar feed of `plans`, with the `excused` periods as breaks."""
+    """Return the iCalendar feed of `plans` and `directives`, with the `excused` periods as
+    breaks."""
     found = breaks(excused, now, horizon)
     calendar = Calendar()
     calendar.add("prodid", PRODID)
@@ -221,11 +299,16 @@ def build_feed(
         event = _plan_event(plan, tz, found, now, explicit)
         if event is not None:
             calendar.add_component(event)
+    for directive in directives:
+        event = _directive_event(directive, tz, found, now, explicit)
+        if event is not None:
+            calendar.add_component(event)
     for item in found:
         calendar.add_component(_break_event(item, tz, now, explicit))
     # The VTIMEZONE lists each DST change from the first day in the feed to ten
     # years ahead (at least to icalendar's default of 2038).
-    days = [p.starts_on for p in plans] + [b.start.astimezone(tz).date() for b in found]
+    days = [p.starts_on for p in plans] + [d.starts_on for d in directives]
+    days += [b.start.astimezone(tz).date() for b in found]
     today = now.astimezone(tz).date()
     first = min(days, default=today) - timedelta(days=1)
     last = max(date(2038, 1, 1), date(today.year + 10, 1, 1))

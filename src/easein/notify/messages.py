@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from easein.domain.directives import Directive, DirectiveKind
 from easein.domain.schedule import Plan
-from easein.notify.ical import KIND_LABELS, routine
+from easein.notify.ical import DIRECTIVE_LABELS, KIND_LABELS, routine
 
 LATE_AFTER = timedelta(minutes=5)  # sent later than this after due: say the original time
 DEFAULT_LEAD = timedelta(minutes=15)
@@ -83,14 +83,6 @@ def plan_message(plan: Plan, at: datetime, tz: ZoneInfo, prefs: Prefs) -> Messag
         f"{name} in {_minutes(prefs.lead)} ({clock})",
         f"{name}, planned for {clock}",
     )
-
-
-DIRECTIVE_LABELS = {
-    DirectiveKind.STRETCH: "a stretch session",
-    DirectiveKind.WEAR: "long wear",
-    DirectiveKind.ITEM: "a session with the chosen item",
-    DirectiveKind.NEXT_RUNG: "a session at the next size",
-}
 
 
 def directive_message(directive: Directive, at: datetime, tz: ZoneInfo, prefs: Prefs) -> Message:

@@ -32,9 +32,9 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from easein.domain.adherence import Interval
-from easein.domain.directives import Directive, DirectiveKind
+from easein.domain.directives import Directive
 from easein.domain.schedule import Plan, localise, occurrences, require_aware
-from easein.domain.sessions import SessionKind
+from easein.notify.ical import directive_plan
 from easein.notify.messages import (
     CheckInEvent,
     Message,
@@ -137,20 +137,6 @@ def _placed(
     return Due(kind, key, planned_for, natural, due_at, expires, message, skip)
 
 
-def _as_plan(directive: Directive) -> Plan:
-    assert directive.window is not None
-    kind = SessionKind.WEAR if directive.kind is DirectiveKind.WEAR else SessionKind.STRETCH
-    return Plan(
-        directive.id,
-        "directive",
-        kind,
-        directive.rrule,
-        directive.starts_on,
-        directive.window.start,
-        directive.window.length,
-    )
-
-
 def _excused(at: datetime, excused: Sequence[Interval]) -> bool:
     return any(i.covers(at) for i in excused)
 
@@ -186,7 +172,7 @@ def reminders(
     for directive in directives:
         if directive.window is None:
             continue
-        for at in occurrences(_as_plan(directive), tz, start, end):
+        for at in occurrences(directive_plan(directive), tz, start, end):
             if directive.ended_at is not None and at >= directive.ended_at:
                 continue
             slots.append(

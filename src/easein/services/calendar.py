@@ -5,6 +5,10 @@ SHA-256 is stored), at most one per account. Its `name` keeps the wording the
 person chose ("calendar:neutral" or "calendar:explicit"). Its token opens the
 feed and nothing else: `accounts.authenticate` is only ever asked for the
 kinds "browser" and "token", and this module only ever for "calendar".
+
+The feed holds the person's plans and, while they are the trainee of an active
+pairing, its directives (current revision; ended ones up to their end). A stop
+and talk pauses training like a pause does, as for reminders.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from sqlalchemy.orm import Session as DbSession
 from easein.domain.errors import InvalidInput, NotFound
 from easein.domain.excused import excused_intervals
 from easein.domain.stats import Summary
+from easein.domain.stop_and_talk import stop_intervals
 from easein.domain.units import Units
 from easein.notify.ical import build_feed
 from easein.services.accounts import token_hash
@@ -26,6 +31,11 @@ from easein.services.app import App
 from easein.services.plans import load_plans
 from easein.services.profile import Profile
 from easein.services.state import clearance_times, current_summary, policy_key
+from easein.services.together.records import (
+    active_pairings,
+    all_stops_of_trainee,
+    current_directives,
+)
 from easein.services.training import load_conditions
 from easein.store.account_models import AccountRow, AuthSessionRow
 from easein.store.codec import Context
@@ -181,6 +191,11 @@ def feed_for_token(app: App, token: str) -> bytes:
         conditions = load_conditions(db, app, profile.person_id)
         clearances = clearance_times(db, profile.person_id)
         summary = _stored_summary(db, app, profile)
+        as_trainee = [
+            p.id for p in active_pairings(db, app, person.id) if p.trainee_id == person.id
+        ]
+        directives = current_directives(db, app, as_trainee, person.id, include_ended=True)
+        stops = all_stops_of_trainee(db, person.id)
     if summary is None:
         summary = current_summary(app, profile)
     now = app.now()
@@ -189,5 +204,7 @@ def feed_for_token(app: App, token: str) -> bytes:
             row = db.get(AuthSessionRow, feed_id)
             if row is not None:
                 row.last_seen_at = now
-    excused = excused_intervals(summary, clearances, conditions)
-    return build_feed(plans, excused, profile.tz, now, explicit=wording == EXPLICIT)
+    excused = excused_intervals(summary, clearances, conditions) + stop_intervals(stops)
+    return build_feed(
+        plans, excused, profile.tz, now, explicit=wording == EXPLICIT, directives=directives
+    )

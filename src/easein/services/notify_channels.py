@@ -1,5 +1,9 @@
 """Notification channels (Apprise URLs) and preferences: one person's own, nobody else's.
 
+A Web Push subscription of the installed app is a channel too (`subscribe_push`),
+sent under the server's VAPID key, which is made once, on first need, and kept in
+the database (`push_key`).
+
 A channel's URL is a secret (it holds tokens, passwords, ntfy topics): it lives in
 the payload, through the codec, and is never shown again after it is added; a
 channel is shown as its service and host. Every query is by the caller's
@@ -19,10 +23,16 @@ from easein.notify import deliver
 from easein.notify.messages import MAX_LEAD_MINUTES, Prefs, channel_test_message
 from easein.services.app import App
 from easein.store.codec import Context
-from easein.store.notify_models import NotificationChannelRow, NotificationPrefsRow
+from easein.store.notify_models import (
+    NotificationChannelRow,
+    NotificationPrefsRow,
+    WebPushKeyRow,
+)
 
 MAX_CHANNELS = 10
 MAX_LABEL = 80
+PUSH_KEY_ID = 1
+PUSH_LABEL = "This device"
 
 
 @dataclass(frozen=True)
@@ -124,7 +134,81 @@ def send_checked(app: App, url: str, title: str, body: str) -> bool:
     settings do not allow (a name can resolve differently than when it was added)."""
     if not app.settings.notify_allow_private_hosts and deliver.private_host(url) is not None:
         return False
+    if deliver.is_web_push(url):
+        private_pem, _ = _push_keys(app)
+        return deliver.send_web_push(url, title, body, private_pem)
     return deliver.send(url, title, body)
+
+
+# --- Web Push -----------------------------------------------------------------------------
+
+
+def _key_context() -> Context:
+    return Context("web_push_keys", PUSH_KEY_ID)  # the server's own: no person owns it
+
+
+def _push_keys(app: App) -> tuple[str, str]:
+    """Return the server's VAPID key pair (private PEM, public key), made on first need.
+
+    Two processes making it at once: the first insert wins and both use its key
+    (the second one's insert does nothing, and it reads the stored row).
+    """
+    with app.db.reading() as db:
+        row = db.get(WebPushKeyRow, PUSH_KEY_ID)
+        if row is not None:
+            return app.codec.decode(row.payload, _key_context())["private_pem"], row.public_key
+    private_pem, public_key = deliver.new_vapid_key()
+    values = {
+        "id": PUSH_KEY_ID,
+        "created_at": app.now(),
+        "public_key": public_key,
+        "payload": app.codec.encode({"private_pem": private_pem}, _key_context()),
+    }
+    with app.db.writing() as db:
+        if db.get_bind().dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+            db.execute(pg_insert(WebPushKeyRow).values(**values).on_conflict_do_nothing())
+        else:
+            from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+            db.execute(sqlite_insert(WebPushKeyRow).values(**values).on_conflict_do_nothing())
+    with app.db.reading() as db:
+        row = db.get(WebPushKeyRow, PUSH_KEY_ID)
+        assert row is not None
+        return app.codec.decode(row.payload, _key_context())["private_pem"], row.public_key
+
+
+def push_key(app: App) -> str:
+    """Return the server's public VAPID key, the browser's `applicationServerKey`."""
+    return _push_keys(app)[1]
+
+
+def subscribe_push(
+    app: App, person_id: int, endpoint: str, p256dh: str, auth: str, label: str = PUSH_LABEL
+) -> Channel:
+    """Add this browser's push subscription as one of the person's channels."""
+    values = {"endpoint": endpoint, "p256dh": p256dh, "auth": auth}
+    for name, value in values.items():
+        if not isinstance(value, str) or not value.strip():
+            raise InvalidInput(f"{name}: missing from the push subscription", field=name)
+    url = deliver.web_push_url(endpoint.strip(), p256dh.strip(), auth.strip())
+    # The app subscribes again on each visit: the same subscription is the same channel.
+    with app.db.reading() as db:
+        rows = db.scalars(
+            select(NotificationChannelRow).where(NotificationChannelRow.person_id == person_id)
+        )
+        for row in rows:
+            if channel_url(row, app) == url:
+                return _channel(row, app)
+    try:
+        return add_channel(app, person_id, url, label)
+    except InvalidInput as error:
+        if error.field == "url":  # the endpoint is what the browser gave
+            raise InvalidInput(
+                str(error).replace("url:", "endpoint:", 1), field="endpoint", code=error.code
+            ) from None
+        raise
 
 
 # --- preferences --------------------------------------------------------------------------

@@ -17,9 +17,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session as DbSession
 
-from easein.domain.directives import Directive
 from easein.domain.excused import excused_intervals
-from easein.domain.pairing import PairingStatus
 from easein.domain.stop_and_talk import stop_intervals
 from easein.notify.messages import CheckInEvent, StopEvent
 from easein.notify.reminders import LOOKBACK, Due, partner_events, reminders, rest_over
@@ -30,8 +28,9 @@ from easein.services.plans import load_plans
 from easein.services.profile import Profile
 from easein.services.state import clearance_times, current_summary
 from easein.services.together.records import (
+    active_pairings,
+    current_directives,
     directive_of,
-    pairing_from_row,
     profile_of,
     revisions_of,
     stop_from_row,
@@ -39,7 +38,7 @@ from easein.services.together.records import (
 from easein.store.codec import Context
 from easein.store.models import StopAndTalkRow
 from easein.store.notify_models import NotificationChannelRow, OutboxRow
-from easein.store.together_models import CheckInRow, DirectiveRow, PairingRow
+from easein.store.together_models import CheckInRow, DirectiveRow
 
 log = logging.getLogger("easein.notify")
 
@@ -51,33 +50,6 @@ def outbox_context(person_id: int) -> Context:
     return Context("notification_outbox", person_id)
 
 
-def _active_pairings(db: DbSession, app: App, person_id: int) -> list[Any]:
-    rows = db.scalars(
-        select(PairingRow).where(
-            or_(PairingRow.trainee_id == person_id, PairingRow.partner_id == person_id),
-            PairingRow.ended_at.is_(None),
-        )
-    )
-    pairings = [pairing_from_row(r, app) for r in rows]
-    return [p for p in pairings if p.status is PairingStatus.ACTIVE]
-
-
-def _directives(
-    db: DbSession, app: App, pairing_ids: list[int], trainee_id: int
-) -> list[Directive]:
-    if not pairing_ids:
-        return []
-    rows = list(
-        db.scalars(
-            select(DirectiveRow).where(
-                DirectiveRow.pairing_id.in_(pairing_ids), DirectiveRow.ended_at.is_(None)
-            )
-        )
-    )
-    revisions = revisions_of(db, [r.id for r in rows])
-    return [directive_of(r, revisions[r.id][-1], app, trainee_id) for r in rows]
-
-
 def due_for(app: App, person_id: int, since: datetime, now: datetime) -> list[Due]:
     """Return what is due for one person from `since` to `now` (skipped ones included)."""
     with app.db.reading() as db:
@@ -86,10 +58,10 @@ def due_for(app: App, person_id: int, since: datetime, now: datetime) -> list[Du
         plans = load_plans(db, app, person_id)
         conditions = training.load_conditions(db, app, person_id)
         clearances = clearance_times(db, person_id)
-        pairings = _active_pairings(db, app, person_id)
+        pairings = active_pairings(db, app, person_id)
         as_trainee = [p.id for p in pairings if p.trainee_id == person_id]
         as_partner = [p.id for p in pairings if p.partner_id == person_id]
-        directives = _directives(db, app, as_trainee, person_id)
+        directives = current_directives(db, app, as_trainee, person_id)
         stop_rows = list(
             db.scalars(
                 select(StopAndTalkRow).where(

@@ -84,3 +84,15 @@ class OutboxRow(Base):
         ),
         Index("ix_notification_outbox_status_next", "status", "next_attempt_at"),
     )
+
+
+class WebPushKeyRow(Base):
+    """The server's VAPID key for Web Push: made once, on first need; the private key (a
+    secret) is in the payload. One row (id 1)."""
+
+    __tablename__ = "web_push_keys"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    public_key: Mapped[str] = mapped_column(String(100), nullable=False)
+    payload: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)

@@ -7,14 +7,14 @@ A channel's URL is never shown back: it is a secret (a token, a password, a topi
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from easein.domain.errors import EaseInError
 from easein.services import notify_channels as service
 from easein.services.accounts import Principal
 from easein.services.app import App
 from easein.web import forms
-from easein.web.auth import Core, Form, Poster
+from easein.web.auth import Core, Form, Poster, Viewer
 from easein.web.render import page
 
 router = APIRouter(include_in_schema=False)
@@ -87,3 +87,29 @@ def prefs(request: Request, app: Core, who: Poster, form: Form) -> Response:
     except EaseInError as error:
         return _again(request, app, who, error)
     return _done("notifications")
+
+
+@router.get("/settings/notifications/push-key")
+def push_key(app: Core, who: Viewer) -> Response:
+    """The server's public VAPID key, for `pushManager.subscribe` in the installed app."""
+    return JSONResponse(
+        {"public_key": service.push_key(app)}, headers={"Cache-Control": "no-store"}
+    )
+
+
+@router.post("/settings/notifications/push")
+def subscribe_push(app: Core, who: Poster, form: Form) -> Response:
+    """Add this browser's push subscription (its endpoint and keys) as a channel."""
+    try:
+        made = service.subscribe_push(
+            app,
+            who.profile.person_id,
+            forms.text(form, "endpoint"),
+            forms.text(form, "p256dh"),
+            forms.text(form, "auth"),
+        )
+    except EaseInError as error:
+        return JSONResponse({"errors": forms.errors_of(error)}, status_code=422)
+    return JSONResponse(
+        {"id": made.id, "service": made.service, "host": made.host}, status_code=201
+    )

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, time, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session as DbSession
 
 from easein.domain.audit import AuditEvent, AuditKind, Detail, audit_event
@@ -99,6 +99,18 @@ def member(
     if role is Role.PARTNER and pairing.status is PairingStatus.ENDED:
         raise NotFound(NO_SUCH_PAIRING, field="pairing_id")
     return Member(pairing, role, row)
+
+
+def active_pairings(db: DbSession, app: App, person_id: int) -> list[Pairing]:
+    """Return the person's active pairings (either role), in the caller's transaction."""
+    rows = db.scalars(
+        select(PairingRow).where(
+            or_(PairingRow.trainee_id == person_id, PairingRow.partner_id == person_id),
+            PairingRow.ended_at.is_(None),
+        )
+    )
+    pairings = [pairing_from_row(r, app) for r in rows]
+    return [p for p in pairings if p.status is PairingStatus.ACTIVE]
 
 
 def profile_of(db: DbSession, person_id: int) -> Profile:
@@ -223,6 +235,20 @@ def revisions_of(db: DbSession, directive_ids: list[int]) -> dict[int, list[Dire
     return found
 
 
+def current_directives(
+    db: DbSession, app: App, pairing_ids: list[int], trainee_id: int, *, include_ended: bool = False
+) -> list[Directive]:
+    """Return the current revision of each directive of these pairings, oldest first."""
+    if not pairing_ids:
+        return []
+    query = select(DirectiveRow).where(DirectiveRow.pairing_id.in_(pairing_ids))
+    if not include_ended:
+        query = query.where(DirectiveRow.ended_at.is_(None))
+    rows = list(db.scalars(query.order_by(DirectiveRow.id)))
+    revisions = revisions_of(db, [r.id for r in rows])
+    return [directive_of(r, revisions[r.id][-1], app, trainee_id) for r in rows]
+
+
 def directive_row(db: DbSession, pairing: Pairing, directive_id: int) -> DirectiveRow:
     """Return a directive of this pairing; any other does not exist."""
     row = db.get(DirectiveRow, directive_id)
@@ -244,6 +270,16 @@ def stops_of(db: DbSession, pairing_id: int) -> list[StopAndTalk]:
     rows = db.scalars(
         select(StopAndTalkRow)
         .where(StopAndTalkRow.pairing_id == pairing_id)
+        .order_by(StopAndTalkRow.called_at, StopAndTalkRow.id)
+    )
+    return [stop_from_row(r) for r in rows]
+
+
+def all_stops_of_trainee(db: DbSession, trainee_id: int) -> list[StopAndTalk]:
+    """Return every stop and talk about the trainee, in any pairing, oldest first."""
+    rows = db.scalars(
+        select(StopAndTalkRow)
+        .where(StopAndTalkRow.person_id == trainee_id)
         .order_by(StopAndTalkRow.called_at, StopAndTalkRow.id)
     )
     return [stop_from_row(r) for r in rows]

@@ -53,3 +53,34 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(fetch(request).catch(() => caches.match("/offline")));
   }
 });
+
+// Web Push: the server sends {"title", "body"} (already neutral unless the person chose
+// otherwise); shown as is, with the app's icon. Nothing is kept on the device.
+self.addEventListener("push", (event) => {
+  let data = {};
+  try {
+    data = event.data ? event.data.json() : {};
+  } catch (error) {
+    data = { body: event.data ? event.data.text() : "" };
+  }
+  event.waitUntil(
+    self.registration.showNotification(data.title || "EaseIn", {
+      body: data.body || "",
+      icon: "/icons/icon-192.png",
+      badge: "/icons/icon-192.png",
+      tag: "easein",
+      renotify: true,
+    })
+  );
+});
+
+// A tap opens the app (an open window is focused rather than a second one opened).
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  event.waitUntil(
+    self.clients.matchAll({ type: "window", includeUncontrolled: true }).then((windows) => {
+      const open = windows.find((w) => new URL(w.url).origin === self.location.origin);
+      return open ? open.focus() : self.clients.openWindow("/");
+    })
+  );
+});
