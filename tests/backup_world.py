@@ -22,9 +22,14 @@ MARKER = "MARKER-7f3a-backup-notes"  # must never appear in an encrypted backup 
 
 
 def sqlite_path(url: str) -> Path:
-    """Return the file of a SQLite URL, or skip: these tests copy SQLite files."""
+    """Return the file of a SQLite URL, or skip: these tests work on the SQLite file itself.
+
+    Not a missing part: `easein backup` is for SQLite (a PostgreSQL database is backed
+    up with pg_dump, and `easein backup` refuses it, which is tested on every run), and
+    the SIGKILL test checks SQLite's own journal; the SQLite run of the suite runs them.
+    """
     if not url.startswith("sqlite"):
-        pytest.skip("SQLite backups: this run is on PostgreSQL (pg_dump is documented instead)")
+        pytest.skip("works on the SQLite file itself; this run is on PostgreSQL")
     return Path(make_url(url).database or "")
 
 

@@ -27,6 +27,7 @@ from easein.web.render import page
 from easein.web.together_common import (
     SHARING_LABELS,
     STATUS_LABELS,
+    act,
     back,
     me,
     or_404,
@@ -156,16 +157,13 @@ def _act(
     done: str,
 ) -> Response:
     """Run one service call for a form on the pairing page; show the page again on refusal."""
-    try:
-        action()
-    except EaseInError as error:
-        return refused(
-            request,
-            error,
-            lambda extra, status: _pairing_page(request, app, who, pairing_id, extra, status),
-            form,
-        )
-    return RedirectResponse(f"/together/{pairing_id}?saved={done}", status_code=303)
+    return act(
+        request,
+        form,
+        action,
+        lambda extra, status: _pairing_page(request, app, who, pairing_id, extra, status),
+        lambda: RedirectResponse(f"/together/{pairing_id}?saved={done}", status_code=303),
+    )
 
 
 @router.post("/together/{pairing_id}/accept", response_class=HTMLResponse)

@@ -85,6 +85,22 @@ def refused(
     return render(extra, status_of(error))
 
 
+def act(
+    request: Request,
+    form: FormData,
+    action: Callable[[], object],
+    render: Callable[[dict[str, Any], int], Response],
+    success: Callable[[], Response],
+) -> Response:
+    """Run one service call for a form: on refusal show the page again (`render`), else
+    answer `success()` (a redirect)."""
+    try:
+        action()
+    except EaseInError as error:
+        return refused(request, error, render, form)
+    return success()
+
+
 def words_of(view: PairingView) -> dict[str, str]:
     """Return the couple's words, with `me` and `other` for this reader."""
     words = view.pairing.words

@@ -26,7 +26,7 @@ from easein.services.together.pairing import PairingView
 from easein.web import forms
 from easein.web.auth import Core, Form, Poster, Viewer
 from easein.web.render import page
-from easein.web.together_common import back, me, or_404, pairing_of, refused, words_of
+from easein.web.together_common import act, back, me, or_404, pairing_of, refused, words_of
 
 router = APIRouter(include_in_schema=False)
 
@@ -298,18 +298,15 @@ def _act(
     action: Callable[[], object],
     done: str,
 ) -> Response:
-    try:
-        action()
-    except EaseInError as error:
-        return refused(
-            request,
-            error,
-            lambda extra, status: _directive_page(
-                request, app, who, pairing_id, directive_id, extra, status
-            ),
-            form,
-        )
-    return back(form, f"/together/{pairing_id}/directives/{directive_id}?saved={done}")
+    return act(
+        request,
+        form,
+        action,
+        lambda extra, status: _directive_page(
+            request, app, who, pairing_id, directive_id, extra, status
+        ),
+        lambda: back(form, f"/together/{pairing_id}/directives/{directive_id}?saved={done}"),
+    )
 
 
 @router.post("/together/{pairing_id}/directives/{directive_id}/acknowledge")

@@ -25,7 +25,15 @@ from easein.services.together import conversation as conversation_service
 from easein.web import forms
 from easein.web.auth import Core, Form, Poster, Viewer
 from easein.web.render import page
-from easein.web.together_common import SHARING_LABELS, me, or_404, pairing_of, refused, words_of
+from easein.web.together_common import (
+    SHARING_LABELS,
+    act,
+    me,
+    or_404,
+    pairing_of,
+    refused,
+    words_of,
+)
 from easein.web.together_header import schedule_words
 
 router = APIRouter(include_in_schema=False)
@@ -253,16 +261,13 @@ def _agreement_act(
     form: FormData,
     action: Callable[[], object],
 ) -> Response:
-    try:
-        action()
-    except EaseInError as error:
-        return refused(
-            request,
-            error,
-            lambda extra, status: _agreement_page(request, app, who, pairing_id, extra, status),
-            form,
-        )
-    return RedirectResponse(f"/together/{pairing_id}/agreement?saved=1", status_code=303)
+    return act(
+        request,
+        form,
+        action,
+        lambda extra, status: _agreement_page(request, app, who, pairing_id, extra, status),
+        lambda: RedirectResponse(f"/together/{pairing_id}/agreement?saved=1", status_code=303),
+    )
 
 
 @router.post("/together/{pairing_id}/agreement", response_class=HTMLResponse)
