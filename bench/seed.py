@@ -407,7 +407,6 @@ def build(path: Path, years: int = 10, *, force: bool = False, quiet: bool = Fal
             datetime.combine(end_day + timedelta(days=1), time(12, 0)), tz
         )
 
-        ctx = Context("sessions", prof.person_id)
         rows = [
             {
                 "id": s.id,
@@ -416,7 +415,9 @@ def build(path: Path, years: int = 10, *, force: bool = False, quiet: bool = Fal
                 "started_at": s.started_at,
                 "duration_s": int(s.duration.total_seconds()),
                 "recorded_at": s.recorded_at,
-                "payload": app.codec.encode(session_payload(s), ctx),
+                "payload": app.codec.encode(
+                    session_payload(s), Context("sessions", prof.person_id, s.id)
+                ),
             }
             for s in sim.sessions
         ]

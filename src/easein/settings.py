@@ -81,6 +81,18 @@ class Settings:
         5000, "How long a SQLite write waits for another writer (milliseconds)."
     )
     debug: bool = setting(False, "Show tracebacks for unexpected errors.")
+    key_file: str = setting(
+        "",
+        "The installation key that seals every payload (AES-256-GCM); empty: easein.key in "
+        "the user data directory. Made on first start. Keep it out of the database's folder "
+        "on a server, and never lose it: without it the data cannot be read.",
+    )
+    sqlcipher: bool = setting(
+        False,
+        "Encrypt the whole SQLite file with SQLCipher (keyed from key_file), so that not even "
+        "dates, sizes or user names can be read from it. SQLite only. An existing plain "
+        "database is converted once with `easein db encrypt`.",
+    )
     argon2_time_cost: int = setting(
         3, "Argon2id passes per password hash (OWASP: 2 with 19456 KiB, 1 with 47104 KiB)."
     )
@@ -132,6 +144,12 @@ class Settings:
         "or ntfy on your own network). Set false on a server shared with people you do not "
         "trust: a channel URL makes the server send to the address in it.",
     )
+    push_contact: str = setting(
+        "mailto:easein@example.org",
+        "How the push services of browsers (Google, Mozilla, Apple) can reach whoever runs "
+        "this server, sent with every Web Push message: mailto:you@example.org or an https:// "
+        "site (no path). The default is a placeholder: set your own.",
+    )
 
     def __post_init__(self) -> None:
         check_hashing_cost(self.argon2_time_cost, self.argon2_memory_kib, self.argon2_parallelism)
@@ -140,6 +158,8 @@ class Settings:
                 "notify_interval_seconds must be from 5 to 3600", field="notify_interval_seconds"
             )
         check_backup_settings(self)
+        check_sqlcipher(self)
+        check_push_contact(self.push_contact)
 
     def resolved_database_url(self) -> str:
         """Return the SQLAlchemy URL: a plain path becomes a SQLite URL."""
@@ -149,6 +169,12 @@ class Settings:
         if "://" in raw:
             return raw
         return f"sqlite:///{Path(raw).expanduser().absolute()}"
+
+    def resolved_key_file(self) -> Path:
+        """Return where the installation key lives."""
+        if self.key_file:
+            return Path(self.key_file).expanduser().absolute()
+        return default_data_dir() / "easein.key"
 
     def thresholds(self) -> dict[str, Any]:
         """Return the safety thresholds by name, as the domain policy takes them."""
@@ -166,6 +192,20 @@ class Settings:
         return asdict(self)
 
 
+def check_sqlcipher(settings: Settings) -> None:
+    """Raise if SQLCipher is asked for a database that is not a SQLite file."""
+    raw = settings.database_url or ""
+    # The URL's scheme, as SQLAlchemy reads it ("sqlite+pysqlite" is SQLite too), without
+    # importing SQLAlchemy: settings are read before anything heavy is loaded.
+    backend = raw.split("://", 1)[0].split("+", 1)[0].lower() if "://" in raw else "sqlite"
+    if settings.sqlcipher and backend != "sqlite":
+        raise InvalidInput(
+            f"sqlcipher = true encrypts a SQLite file, but database_url is {backend}: set "
+            "sqlcipher = false (a PostgreSQL server is protected by its own disk encryption)",
+            field="sqlcipher",
+        )
+
+
 def check_hashing_cost(time_cost: int, memory_kib: int, parallelism: int) -> None:
     """Raise unless the Argon2id cost is at or above one of OWASP's minimum configurations."""
     if parallelism < 1:
@@ -176,6 +216,24 @@ def check_hashing_cost(time_cost: int, memory_kib: int, parallelism: int) -> Non
             f"argon2_memory_kib = {memory_kib} with argon2_time_cost = {time_cost} is below "
             f"OWASP's minimum for Argon2id; use at least {options}",
             field="argon2_memory_kib" if time_cost >= 2 else "argon2_time_cost",
+        )
+
+
+# What pywebpush's VAPID library signs (py_vapid's `_check_sub`, a little stricter): an
+# email address, or an https origin with no path. Anything else would fail every send.
+PUSH_CONTACT = re.compile(
+    r"mailto:[^@\s]+@(localhost|[\w-]+(\.[\w-]+)+)|https://(localhost|[\w-]+\.[\w.-]+)"
+)
+
+
+def check_push_contact(contact: str) -> None:
+    """Raise unless `contact` is a VAPID contact: a mailto: address or an https: site."""
+    if not PUSH_CONTACT.fullmatch(contact):
+        raise InvalidInput(
+            f"push_contact = {contact!r} is not a contact that push services accept: write "
+            "mailto: and an email address (mailto:you@example.org), or an https:// site "
+            "without a path (https://example.org)",
+            field="push_contact",
         )
 
 

@@ -133,6 +133,38 @@ def test_a_hash_with_other_parameters_is_redone_at_the_next_sign_in(database_url
         assert stored_hash(database_url, "alice") == redone  # once: same parameters now
 
 
+def test_every_stored_password_hash_is_argon2id_with_the_chosen_parameters(database_url, clock):
+    """Through every way a hash is written (sign-up on the API and the form, a password
+    change, a decoy PIN), each stored hash is Argon2id v19 with the settings' parameters."""
+    chosen = Settings(
+        database_url=database_url, argon2_time_cost=2, argon2_memory_kib=19456, argon2_parallelism=1
+    )
+    with serving(chosen, clock) as server:
+        made = Clients(server.url)
+        try:
+            alice = made.sign_up("alice")
+            made.sign_up("bob")
+            anew = PASSWORD + " anew"
+            change = {"current_password": PASSWORD, "new_password": anew}
+            alice.ok("POST", "account/password", 204, json=change)
+            alice.ok("PUT", "account/decoy", 204, json={"password": anew, "pin": "482913"})
+        finally:
+            made.close()
+        browser, _ = signed_up(server.url, "carol")
+        browser.close()
+    engine = make_engine(database_url)
+    try:
+        with engine.connect() as conn:
+            hashes = [str(h) for (h,) in conn.execute(text("SELECT password_hash FROM accounts"))]
+    finally:
+        engine.dispose()
+    assert len(hashes) == 4  # alice, bob, carol and alice's decoy profile
+    for stored in hashes:
+        assert stored.startswith("$argon2id$v=19$"), stored[:16]
+        params = extract_parameters(stored)
+        assert (params.time_cost, params.memory_cost, params.parallelism) == (2, 19456, 1)
+
+
 # --- unknown names and wrong passwords look the same ---------------------------------------
 
 

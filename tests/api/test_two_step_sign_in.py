@@ -188,10 +188,16 @@ def test_the_secret_goes_through_the_codec_and_only_recovery_hashes_are_stored(
     engine = make_engine(database_url)
     try:
         with engine.connect() as conn:
-            (payload,) = conn.execute(text("SELECT payload FROM totp_factors")).one()
+            (payload, account_id, person_id) = conn.execute(
+                text(
+                    "SELECT t.payload, t.account_id, a.person_id FROM totp_factors t "
+                    "JOIN accounts a ON a.id = t.account_id"
+                )
+            ).one()
     finally:
         engine.dispose()
-    decoded = live_server_codec_decode(payload)
+    assert bytes(payload)[:1] == b"\x02"  # sealed, not plain JSON
+    decoded = live_server_codec_decode(live_server.settings, payload, person_id, account_id)
     assert decoded["secret"] == secret
     assert len(decoded["recovery"]) == 10
     blob = bytes(payload)
@@ -199,7 +205,11 @@ def test_the_secret_goes_through_the_codec_and_only_recovery_hashes_are_stored(
         assert c.encode() not in blob and c.replace("-", "").encode() not in blob
 
 
-def live_server_codec_decode(payload: bytes) -> dict[str, Any]:
-    from easein.store.codec import Context, PlainCodec
+def live_server_codec_decode(
+    settings: Any, payload: bytes, person_id: int, account_id: int
+) -> dict[str, Any]:
+    from easein.store.codec import Context, SealedCodec
+    from easein.store.keyfile import read_key_file
 
-    return PlainCodec().decode(bytes(payload), Context("accounts", 1))
+    codec = SealedCodec(read_key_file(settings.resolved_key_file()))
+    return codec.decode(bytes(payload), Context("totp_factors", person_id, account_id))

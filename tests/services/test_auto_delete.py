@@ -122,10 +122,16 @@ def test_the_command_runs_it_for_cron(app, profile, ladder, settings):
 
     training.log_session(app, profile, draft(app, 100), ["small"])
     auto_delete.set_setting(app, profile.person_id, 30)
+    from easein.cli.context import STATE
+
     runner = CliRunner()
-    result = runner.invoke(
-        make_app(("purge",)), ["--db", settings.database_url, "purge", "--scheduled", "--json"]
-    )
+    try:
+        result = runner.invoke(
+            make_app(("purge",)), ["--db", settings.database_url, "purge", "--scheduled", "--json"]
+        )
+    finally:
+        STATE.close()  # the CLI keeps its app for the process: not for the next test
+        STATE.db = None
     assert result.exit_code == 0, result.output
     assert '"sessions": 1' in result.output or '"sessions":1' in result.output
     with app.db.reading() as db:

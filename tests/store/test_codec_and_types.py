@@ -38,7 +38,7 @@ from easein.store.types import UTCDateTime
 from tests.domain.factories import T0, session
 
 BERLIN = ZoneInfo("Europe/Berlin")
-CONTEXT = Context("sessions", 1)
+CONTEXT = Context("sessions", 1, 1)
 IST = timezone(timedelta(hours=5, minutes=30))
 
 # --- PlainCodec ------------------------------------------------------------------------
@@ -72,7 +72,7 @@ def test_plain_codec_keeps_types_apart() -> None:
     assert [type(v) for v in decoded["list"]] == [int, str, bool]
 
 
-@pytest.mark.parametrize("first", [b"\x00", b"\x02", b"{", b"\xff"])
+@pytest.mark.parametrize("first", [b"\x00", b"\x02", b"{", b"\xff"])  # 2 is sealed, not plain
 def test_plain_codec_refuses_an_unknown_version_byte(first: bytes) -> None:
     blob = first + PlainCodec().encode({"a": 1}, CONTEXT)[1:]
     with pytest.raises(ValueError, match="unknown payload format in sessions"):
@@ -213,8 +213,8 @@ def test_training_state_round_trips_with_every_field_populated() -> None:
     assert empty == []
     assert any(mm is None for _, mm in state.sizes)  # a "no size" entry is in there too
 
-    blob = PlainCodec().encode(training_payload(state), Context("training_states", 1))
-    again = training_from_payload(PlainCodec().decode(blob, Context("training_states", 1)))
+    blob = PlainCodec().encode(training_payload(state), Context("training_states", 1, 1))
+    again = training_from_payload(PlainCodec().decode(blob, Context("training_states", 1, 1)))
     assert again == state
     assert again.earned_mm == state.earned_mm
 

@@ -60,7 +60,7 @@ def new_person(session: DbSession) -> Person:
 
 
 def payload(table: str, person_id: int) -> bytes:
-    return CODEC.encode({"note": "x"}, Context(table, person_id))
+    return CODEC.encode({"note": "x"}, Context(table, person_id, 0))
 
 
 def people_count(database: Database) -> int:

@@ -69,7 +69,10 @@ def backup(
     ] = None,
     passphrase_file: PassphraseFile = None,
     unencrypted: Annotated[
-        bool, typer.Option("--unencrypted", help="A plain copy: anyone with the file reads all.")
+        bool,
+        typer.Option(
+            "--unencrypted", help="A plain copy: anyone with the file reads dates and sizes."
+        ),
     ] = False,
     scheduled: Annotated[
         bool,
@@ -102,7 +105,8 @@ def backup(
     written = write_backup(STATE.app(), sealing, to or Path.cwd(), force=force)
     if unencrypted:
         typer.echo(
-            "warning: this backup is NOT encrypted: anyone who gets the file reads everything",
+            "warning: this backup is NOT encrypted: anyone who gets the file reads its dates, "
+            "sizes and names; the rest opens only with the key file, which is not in it",
             err=True,
         )
     if json:
@@ -154,15 +158,25 @@ def restore(
     """Restore a backup in place of the database (stop `easein serve` first)."""
     from easein.services.backup import Opening, require_sqlite
     from easein.services.restore import restore_backup
+    from easein.settings import get_settings
 
-    url = _database_url()
+    settings = get_settings(database_url=STATE.db)
+    url = settings.resolved_database_url()
     require_sqlite(url)  # PostgreSQL: pg_restore, before reading anything
     try:
         blob = file.read_bytes()
     except OSError as error:
         raise InvalidInput(f"cannot read {file}: {error.strerror}", field="file") from None
     opening = Opening(identities=_identities(identity), passphrase=_passphrase(passphrase_file))
-    done = restore_backup(blob, opening, url, overwrite=yes, name=str(file))
+    done = restore_backup(
+        blob,
+        opening,
+        url,
+        overwrite=yes,
+        name=str(file),
+        key_file=settings.resolved_key_file(),
+        sqlcipher=settings.sqlcipher,
+    )
     if json:
         emit_json(
             {

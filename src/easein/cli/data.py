@@ -1,4 +1,4 @@
-"""`easein export`, `import`, `delete-everything`, `db upgrade` and `config show`."""
+"""`easein export`, `import`, `delete-everything`, `db upgrade`, `db encrypt`, `config show`."""
 
 import sys
 from pathlib import Path
@@ -10,7 +10,7 @@ import typer
 from easein.cli.context import STATE, emit_json
 from easein.domain.errors import InvalidInput
 
-db_app = typer.Typer(help="The database: migrations.")
+db_app = typer.Typer(help="The database: migrations, whole-file encryption.")
 config_app = typer.Typer(help="Settings: defaults < config file < EASEIN_* < flags.")
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 
@@ -98,6 +98,28 @@ def db_upgrade(json: JsonFlag = False) -> None:
         emit_json({"revision": revision})
     else:
         typer.echo(f"Database at revision {revision}.")
+
+
+@db_app.command("encrypt")
+def db_encrypt(json: JsonFlag = False) -> None:
+    """Encrypt the SQLite database with SQLCipher, once (stop `easein serve` first)."""
+    from datetime import UTC, datetime
+
+    from easein.services.encrypt_database import encrypt_database
+    from easein.settings import get_settings
+
+    settings = get_settings(database_url=STATE.db)
+    now = STATE.clock() if STATE.clock else datetime.now(UTC)
+    path = encrypt_database(settings, now)
+    if json:
+        emit_json({"encrypted": True, "path": str(path), "sqlcipher_setting": settings.sqlcipher})
+        return
+    typer.echo(f"Encrypted {path} with SQLCipher.")
+    if not settings.sqlcipher:
+        typer.echo(
+            "Now set sqlcipher = true (config.toml, or EASEIN_SQLCIPHER=true): EaseIn opens "
+            "this database only with it."
+        )
 
 
 @config_app.command("show")

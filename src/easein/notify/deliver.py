@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import ipaddress
 import json
+import logging
 import socket
 from dataclasses import dataclass
 from typing import Any
@@ -20,16 +21,25 @@ from urllib.parse import urlsplit
 
 from easein.domain.errors import InvalidInput
 
+# Apprise logs each channel URL in full at DEBUG ("Loaded JSON URL: ..."), and a URL
+# holds the channel's secrets (tokens, passwords, topics): its own records stop at
+# warnings, whatever the application's log level (found by tests/api/test_planted_markers).
+logging.getLogger("apprise").setLevel(logging.WARNING)
+
 MAX_URL = 2000
 WEB_PUSH = "webpush://"
 PUSH_TTL = 12 * 3600  # seconds a push service keeps a message for a phone that is off
-# Push services want to reach whoever runs the server; a server without a contact says so.
-PUSH_CONTACT = "mailto:easein@example.org"
+# RFC 8030: 404 and 410 mean the subscription has expired or was removed; it never comes back.
+PUSH_GONE = frozenset({404, 410})
 HELP = (
     "paste an Apprise URL such as ntfy://ntfy.sh/your-topic, gotify://host/token, "
     "mailtos://user:password@example.org or json://host/path "
     "(https://github.com/caronc/apprise/wiki)"
 )
+
+
+class SubscriptionGone(Exception):
+    """The push service no longer knows the subscription: never send to it again."""
 
 
 @dataclass(frozen=True)
@@ -84,10 +94,15 @@ def new_vapid_key() -> tuple[str, str]:
     return key.private_pem().decode(), base64.urlsafe_b64encode(point).decode().rstrip("=")
 
 
-def send_web_push(url: str, title: str, body: str, private_pem: str) -> bool:
-    """Send one message to a push subscription; return whether the push service took it."""
+def send_web_push(url: str, title: str, body: str, private_pem: str, contact: str) -> bool:
+    """Send one message to a push subscription; return whether the push service took it.
+
+    `contact` (mailto: or https:) tells the push service who runs the server (the VAPID
+    `sub` claim). Raise SubscriptionGone if the push service says the subscription is gone.
+    """
     from py_vapid import Vapid
     from pywebpush import WebPushException, webpush
+    from requests import RequestException
 
     found = subscription(url)
     if found is None:
@@ -97,11 +112,15 @@ def send_web_push(url: str, title: str, body: str, private_pem: str) -> bool:
             found,
             data=json.dumps({"title": title, "body": body}),
             vapid_private_key=Vapid.from_pem(private_pem.encode()),
-            vapid_claims={"sub": PUSH_CONTACT},
+            vapid_claims={"sub": contact},
             ttl=PUSH_TTL,
             timeout=10,
         )
-    except WebPushException:
+    except WebPushException as error:
+        if error.status_code in PUSH_GONE:
+            raise SubscriptionGone(_push_host(url)) from None
+        return False
+    except RequestException:  # unreachable, timed out: worth another try later
         return False
     return True
 

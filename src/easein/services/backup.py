@@ -16,6 +16,10 @@ writer may never finish.) `VACUUM INTO` is consistent for the same reason (it
 also reads in one transaction), but it writes its copy to a file: here the
 copy stays in memory, is vacuumed there (so deleted rows in free pages do not
 travel into the backup) and only ever reaches the disk encrypted.
+
+With the `sqlcipher` setting the database inside is an SQLCipher file under the
+database's own key (`_sqlcipher_snapshot`); `easein restore` tells the two kinds
+apart by their first bytes and gives the target the kind its settings ask for.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ import re
 import sqlite3
 import tempfile
 from contextlib import closing, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -59,6 +63,9 @@ class Manifest:
     sha256: str
     size: int
     format: int = FORMAT_VERSION
+    # The installation key the payloads are sealed with, in encrypted backups only, so
+    # that a backup restores on a new machine. Never in `to_json` (what is shown).
+    installation_key: bytes | None = field(default=None, repr=False)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -110,6 +117,8 @@ def require_sqlite(url: str) -> Path:
 def snapshot(app: App) -> tuple[bytes, str]:
     """Return a consistent, vacuumed copy of the live database and its schema revision."""
     require_sqlite(str(app.db.engine.url))
+    if app.settings.sqlcipher:
+        return _sqlcipher_snapshot(app)
     raw = app.db.engine.raw_connection()
     try:
         source: sqlite3.Connection = raw.driver_connection  # type: ignore[assignment]
@@ -122,6 +131,45 @@ def snapshot(app: App) -> tuple[bytes, str]:
             data = copy.serialize()
     finally:
         raw.close()
+    if row is None:
+        raise InvalidInput("the database has no schema revision", field="database_url")
+    return data, str(row[0])
+
+
+def _sqlcipher_snapshot(app: App) -> tuple[bytes, str]:
+    """Return the snapshot of an SQLCipher database: encrypted like it, under the same key.
+
+    SQLCipher's backup API copies only between databases under the same key, and its
+    module cannot serialize a database from memory: the copy goes to a temporary file,
+    encrypted from its first byte, so nothing of it reaches the disk in the clear. A
+    backup of an SQLCipher database therefore holds an SQLCipher database (restore
+    converts it when the target's setting differs).
+    """
+    from easein.store.keyfile import read_key_file
+    from easein.store.sqlcipher import connect, database_key
+
+    key = database_key(read_key_file(app.settings.resolved_key_file()))
+    handle, name = tempfile.mkstemp(prefix=".easein-snapshot-", suffix=".db")  # 0600
+    os.close(handle)
+    temp = Path(name)
+    raw = app.db.engine.raw_connection()
+    try:
+        with closing(connect(temp, key, isolation_level=None)) as copy:
+            # pages=-1: every page in one step, inside one read transaction (see above).
+            raw.driver_connection.backup(copy, pages=-1)  # type: ignore[union-attr]
+            copy.execute("PRAGMA journal_mode=DELETE")  # one file, no WAL beside it
+            copy.execute("PRAGMA temp_store=MEMORY")  # VACUUM's scratch copy stays in memory
+            copy.execute("VACUUM")
+            row = copy.execute("SELECT version_num FROM alembic_version").fetchone()
+        data = temp.read_bytes()
+    finally:
+        raw.close()
+        for leftover in (
+            temp,
+            *(temp.with_name(temp.name + s) for s in ("-journal", "-wal", "-shm")),
+        ):
+            with suppress(FileNotFoundError):
+                leftover.unlink()
     if row is None:
         raise InvalidInput("the database has no schema revision", field="database_url")
     return data, str(row[0])
@@ -168,6 +216,8 @@ def seal(payload: bytes, sealing: Sealing) -> bytes:
 
 def make_backup(app: App, sealing: Sealing) -> tuple[bytes, Manifest]:
     """Return the bytes of a new backup file of the live database, and its manifest."""
+    from easein.store.keyfile import key_text, read_key_file
+
     data, revision = snapshot(app)
     manifest = Manifest(
         schema_revision=revision,
@@ -175,7 +225,10 @@ def make_backup(app: App, sealing: Sealing) -> tuple[bytes, Manifest]:
         sha256=hashlib.sha256(data).hexdigest(),
         size=len(data),
     )
-    payload = MAGIC + orjson.dumps(manifest.to_json()) + b"\n" + data
+    inside = manifest.to_json()
+    if not sealing.unencrypted:  # a plain copy stays sealed: its key is not put beside it
+        inside["installation_key"] = key_text(read_key_file(app.settings.resolved_key_file()))
+    payload = MAGIC + orjson.dumps(inside) + b"\n" + data
     return seal(payload, sealing), manifest
 
 
@@ -300,6 +353,7 @@ def read_payload(payload: bytes, name: str) -> tuple[Manifest, bytes]:
             sha256=str(raw["sha256"]),
             size=int(raw["size"]),
             format=int(raw["format"]),
+            installation_key=_key_of(raw.get("installation_key"), name),
         )
     except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
         raise damaged(name, "unreadable manifest") from None
@@ -314,6 +368,17 @@ def read_payload(payload: bytes, name: str) -> tuple[Manifest, bytes]:
     if len(data) != manifest.size or hashlib.sha256(data).hexdigest() != manifest.sha256:
         raise damaged(name, "the SHA-256 of the database does not match its manifest")
     return manifest, data
+
+
+def _key_of(text: object, name: str) -> bytes | None:
+    from easein.store.keyfile import parse_key_text
+
+    if text is None:
+        return None
+    key = parse_key_text(str(text))
+    if key is None:
+        raise damaged(name, "the installation key inside is unreadable")
+    return key
 
 
 def read_backup(blob: bytes, opening: Opening, name: str) -> tuple[Manifest, bytes]:

@@ -152,7 +152,10 @@ def _stored_summary(db: DbSession, app: App, profile: Profile) -> Summary | None
     if row is None or row.summary is None or row.policy_key != policy_key(app, profile):
         return None
     return Summary.from_payload(
-        app.codec.decode(row.summary, Context("training_states", profile.person_id))
+        app.codec.decode(
+            row.summary,
+            Context("training_states.summary", profile.person_id, profile.person_id),
+        )
     )
 
 

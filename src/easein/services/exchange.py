@@ -20,7 +20,7 @@ from easein.domain.sessions import check_session
 from easein.services.app import App
 from easein.services.profile import Profile, create_person
 from easein.services.state import rebuild_state
-from easein.store.codec import Context
+from easein.store.codec import Context, add_all_sealed, add_sealed
 from easein.store.models import (
     AcknowledgementRow,
     ConditionRow,
@@ -66,7 +66,7 @@ def export_document(app: App, profile: Profile) -> dict[str, Any]:
                     "ref": refs[row.id],
                     "created_at": _iso(row.created_at),
                     "retired_at": _iso(row.retired_at),
-                    **ctx.decode(row.payload, Context("toys", person.id)),
+                    **ctx.decode(row.payload, Context("toys", person.id, row.id)),
                 }
                 for row in toys
             ],
@@ -75,7 +75,7 @@ def export_document(app: App, profile: Profile) -> dict[str, Any]:
                 {
                     "since": _iso(row.since),
                     "cleared_at": _iso(row.cleared_at),
-                    **ctx.decode(row.payload, Context("conditions", person.id)),
+                    **ctx.decode(row.payload, Context("conditions", person.id, row.id)),
                 }
                 for row in _rows(db, ConditionRow, person.id)
             ],
@@ -83,14 +83,14 @@ def export_document(app: App, profile: Profile) -> dict[str, Any]:
                 {
                     "kind": row.kind,
                     "at": _iso(row.at),
-                    **ctx.decode(row.payload, Context("acknowledgements", person.id)),
+                    **ctx.decode(row.payload, Context("acknowledgements", person.id, row.id)),
                 }
                 for row in _rows(db, AcknowledgementRow, person.id)
             ],
             "plans": [
                 {
                     "created_at": _iso(row.created_at),
-                    **ctx.decode(row.payload, Context("plans", person.id)),
+                    **ctx.decode(row.payload, Context("plans", person.id, row.id)),
                 }
                 for row in _rows(db, PlanRow, person.id)
             ],
@@ -98,7 +98,7 @@ def export_document(app: App, profile: Profile) -> dict[str, Any]:
                 (
                     {
                         "set_at": _iso(row.set_at),
-                        **ctx.decode(row.payload, Context("goals", person.id)),
+                        **ctx.decode(row.payload, Context("goals", person.id, row.id)),
                     }
                     for row in _rows(db, GoalRow, person.id)
                 ),
@@ -106,7 +106,7 @@ def export_document(app: App, profile: Profile) -> dict[str, Any]:
             ),
         }
         for row in _rows(db, SessionRow, person.id):
-            data = ctx.decode(row.payload, Context("sessions", person.id))
+            data = ctx.decode(row.payload, Context("sessions", person.id, row.id))
             data["items"] = [refs[i] for i in data["items"]]
             data["reached"] = refs[data["reached"]]
             doc["sessions"].append(
@@ -212,15 +212,10 @@ def import_document(app: App, raw: Any, *, person_id: int | None = None) -> Prof
         codec = app.codec
         ids: dict[str, int] = {}
         for toy in doc.toys:
-            row = ToyRow(
-                person_id=pid,
-                created_at=toy.created_at,
-                retired_at=toy.retired_at,
-                payload=codec.encode(toy.payload(), Context("toys", pid)),
-            )
-            db.add(row)
-            db.flush()
+            row = ToyRow(person_id=pid, created_at=toy.created_at, retired_at=toy.retired_at)
+            add_sealed(db, row, codec, toy.payload(), "toys", pid)
             ids[toy.ref] = row.id
+        sessions: list[tuple[Any, dict[str, Any]]] = []
         for n, s in enumerate(doc.sessions):
             data = s.payload(ids)
             try:
@@ -232,50 +227,30 @@ def import_document(app: App, raw: Any, *, person_id: int | None = None) -> Prof
                 raise InvalidInput(
                     f"import: sessions.{n}: {error.message}", field=f"sessions.{n}.{error.field}"
                 ) from None
-            db.add(
-                SessionRow(
-                    person_id=pid,
-                    kind=s.kind,
-                    started_at=s.started_at,
-                    duration_s=s.duration_s,
-                    recorded_at=s.recorded_at,
-                    payload=codec.encode(data, Context("sessions", pid)),
-                )
+            row = SessionRow(
+                person_id=pid,
+                kind=s.kind,
+                started_at=s.started_at,
+                duration_s=s.duration_s,
+                recorded_at=s.recorded_at,
             )
-        for c in doc.conditions:
-            db.add(
-                ConditionRow(
-                    person_id=pid,
-                    since=c.since,
-                    cleared_at=c.cleared_at,
-                    payload=codec.encode(c.payload(), Context("conditions", pid)),
-                )
-            )
-        for a in doc.acknowledgements:
-            db.add(
-                AcknowledgementRow(
-                    person_id=pid,
-                    kind=a.kind,
-                    at=a.at,
-                    payload=codec.encode(a.payload(), Context("acknowledgements", pid)),
-                )
-            )
-        for p in doc.plans:
-            db.add(
-                PlanRow(
-                    person_id=pid,
-                    created_at=p.created_at,
-                    payload=codec.encode(p.payload(), Context("plans", pid)),
-                )
-            )
+            sessions.append((row, data))
+        add_all_sealed(db, sessions, codec, "sessions", pid)
+        conditions = [
+            (ConditionRow(person_id=pid, since=c.since, cleared_at=c.cleared_at), c.payload())
+            for c in doc.conditions
+        ]
+        add_all_sealed(db, conditions, codec, "conditions", pid)
+        acknowledgements = [
+            (AcknowledgementRow(person_id=pid, kind=a.kind, at=a.at), a.payload())
+            for a in doc.acknowledgements
+        ]
+        add_all_sealed(db, acknowledgements, codec, "acknowledgements", pid)
+        plans = [(PlanRow(person_id=pid, created_at=p.created_at), p.payload()) for p in doc.plans]
+        add_all_sealed(db, plans, codec, "plans", pid)
         if doc.goal is not None:
-            db.add(
-                GoalRow(
-                    person_id=pid,
-                    set_at=doc.goal.set_at,
-                    payload=codec.encode(doc.goal.payload(), Context("goals", pid)),
-                )
-            )
+            goal = GoalRow(person_id=pid, set_at=doc.goal.set_at)
+            add_sealed(db, goal, codec, doc.goal.payload(), "goals", pid)
         db.flush()
         profile = Profile(pid, person.timezone, doc.profile.units_enum)
         rebuild_state(db, app, profile)

@@ -13,7 +13,7 @@ from easein.domain.goals import Goal, GoalDistance, check_goal, goal_distance
 from easein.services import training
 from easein.services.app import App
 from easein.services.profile import Profile
-from easein.store.codec import Context
+from easein.store.codec import Context, add_sealed
 from easein.store.models import GoalRow, Person
 
 
@@ -22,7 +22,7 @@ def goal_payload(goal: Goal) -> dict[str, Any]:
 
 
 def goal_from_row(row: GoalRow, app: App) -> Goal:
-    data = app.codec.decode(row.payload, Context("goals", row.person_id))
+    data = app.codec.decode(row.payload, Context("goals", row.person_id, row.id))
     return Goal(
         target_mm=data["target_mm"],
         wear_hours=data.get("wear_hours"),
@@ -53,17 +53,19 @@ def set_goal(
     """Set the goal, replacing the current one. Every value is checked before writing."""
     now = app.now()
     goal = check_goal(target_mm, wear_hours, note, set_at=now)
-    payload = app.codec.encode(goal_payload(goal), Context("goals", profile.person_id))
     with app.db.writing() as db:
         # One goal per person: lock the person so that two first goals set at once
         # cannot both insert (SQLite's write transaction already serialises this).
         db.execute(select(Person.id).where(Person.id == profile.person_id).with_for_update())
         row = _row(db, profile.person_id)
         if row is None:
-            db.add(GoalRow(person_id=profile.person_id, set_at=now, payload=payload))
+            row = GoalRow(person_id=profile.person_id, set_at=now)
+            add_sealed(db, row, app.codec, goal_payload(goal), "goals", profile.person_id)
         else:
             row.set_at = now
-            row.payload = payload
+            row.payload = app.codec.encode(
+                goal_payload(goal), Context("goals", profile.person_id, row.id)
+            )
     return goal
 
 

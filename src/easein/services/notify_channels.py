@@ -2,7 +2,9 @@
 
 A Web Push subscription of the installed app is a channel too (`subscribe_push`),
 sent under the server's VAPID key, which is made once, on first need, and kept in
-the database (`push_key`).
+the database (`push_key`). A subscription its push service reports gone (404, 410)
+is removed as soon as a send finds out (`drop_gone`): it never comes back, and
+retrying it would only knock on a closed door.
 
 A channel's URL is a secret (it holds tokens, passwords, ntfy topics): it lives in
 the payload, through the codec, and is never shown again after it is added; a
@@ -22,7 +24,7 @@ from easein.domain.errors import Conflict, InvalidInput, NotFound
 from easein.notify import deliver
 from easein.notify.messages import MAX_LEAD_MINUTES, Prefs, channel_test_message
 from easein.services.app import App
-from easein.store.codec import Context
+from easein.store.codec import Context, add_sealed
 from easein.store.notify_models import (
     NotificationChannelRow,
     NotificationPrefsRow,
@@ -46,18 +48,18 @@ class Channel:
     created_at: datetime
 
 
-def _context(person_id: int) -> Context:
-    return Context("notification_channels", person_id)
+def _context(row: NotificationChannelRow) -> Context:
+    return Context("notification_channels", row.person_id, row.id)
 
 
 def _channel(row: NotificationChannelRow, app: App) -> Channel:
-    data = app.codec.decode(row.payload, _context(row.person_id))
+    data = app.codec.decode(row.payload, _context(row))
     return Channel(row.id, data.get("label", ""), data["service"], data["host"], row.created_at)
 
 
 def channel_url(row: NotificationChannelRow, app: App) -> str:
     """Return the channel's URL (for sending only)."""
-    url: str = app.codec.decode(row.payload, _context(row.person_id))["url"]
+    url: str = app.codec.decode(row.payload, _context(row))["url"]
     return url
 
 
@@ -91,10 +93,8 @@ def add_channel(app: App, person_id: int, url: str, label: str = "") -> Channel:
         row = NotificationChannelRow(
             person_id=person_id,
             created_at=app.now(),
-            payload=app.codec.encode(payload, _context(person_id)),
         )
-        db.add(row)
-        db.flush()
+        add_sealed(db, row, app.codec, payload, "notification_channels", person_id)
         return _channel(row, app)
 
 
@@ -122,29 +122,52 @@ def remove_channel(app: App, person_id: int, channel_id: int) -> None:
 
 
 def send_test(app: App, person_id: int, channel_id: int) -> bool:
-    """Send a neutral test message to one of the person's channels; return whether it went."""
+    """Send a neutral test message to one of the person's channels; return whether it went.
+
+    A push subscription found gone is removed, and the test did not go.
+    """
     with app.db.reading() as db:
         url = channel_url(_own(db, person_id, channel_id), app)
     message = channel_test_message()
-    return send_checked(app, url, message.title, message.body)
+    try:
+        return send_checked(app, url, message.title, message.body)
+    except deliver.SubscriptionGone:
+        drop_gone(app, channel_id)
+        return False
 
 
 def send_checked(app: App, url: str, title: str, body: str) -> bool:
     """Send through one channel, unless its host has become a non-public address that the
-    settings do not allow (a name can resolve differently than when it was added)."""
+    settings do not allow (a name can resolve differently than when it was added).
+
+    Raise deliver.SubscriptionGone if a push subscription is gone: drop its channel.
+    """
     if not app.settings.notify_allow_private_hosts and deliver.private_host(url) is not None:
         return False
     if deliver.is_web_push(url):
         private_pem, _ = _push_keys(app)
-        return deliver.send_web_push(url, title, body, private_pem)
+        contact = app.settings.push_contact
+        return deliver.send_web_push(url, title, body, private_pem, contact)
     return deliver.send(url, title, body)
+
+
+def drop_gone(app: App, channel_id: int) -> None:
+    """Remove a channel whose push subscription is gone, and what was waiting to go to it.
+
+    Whoever owns it: the push service's answer is about the subscription, not a request
+    of one person (the channel may already be gone too: another worker found out first).
+    """
+    with app.db.writing() as db:
+        row = db.get(NotificationChannelRow, channel_id)
+        if row is not None:
+            db.delete(row)
 
 
 # --- Web Push -----------------------------------------------------------------------------
 
 
 def _key_context() -> Context:
-    return Context("web_push_keys", PUSH_KEY_ID)  # the server's own: no person owns it
+    return Context("web_push_keys", 0, PUSH_KEY_ID)  # the server's own: owner 0, no person
 
 
 def _push_keys(app: App) -> tuple[str, str]:

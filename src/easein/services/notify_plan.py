@@ -14,14 +14,14 @@ from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session as DbSession
 
 from easein.domain.excused import excused_intervals
 from easein.domain.stop_and_talk import stop_intervals
 from easein.notify.messages import CheckInEvent, StopEvent
 from easein.notify.reminders import LOOKBACK, Due, partner_events, reminders, rest_over
-from easein.services import training
+from easein.services import training, wear_timers
 from easein.services.app import App
 from easein.services.notify_channels import load_prefs
 from easein.services.plans import load_plans
@@ -46,8 +46,8 @@ log = logging.getLogger("easein.notify")
 PENDING, SENDING, SENT, FAILED, SKIPPED = "pending", "sending", "sent", "failed", "skipped"
 
 
-def outbox_context(person_id: int) -> Context:
-    return Context("notification_outbox", person_id)
+def outbox_context(person_id: int, row_id: int) -> Context:
+    return Context("notification_outbox", person_id, row_id)
 
 
 def due_for(app: App, person_id: int, since: datetime, now: datetime) -> list[Due]:
@@ -84,6 +84,9 @@ def due_for(app: App, person_id: int, since: datetime, now: datetime) -> list[Du
             )
             for c, d in checks
         ]
+        wear = wear_timers.nudges_due(
+            db, person_id, tz=profile.tz, prefs=prefs, since=since, now=now
+        )
         own_stops = list(
             db.scalars(
                 select(StopAndTalkRow).where(
@@ -111,11 +114,14 @@ def due_for(app: App, person_id: int, since: datetime, now: datetime) -> list[Du
     )
     stops = [StopEvent(r.id, r.called_at) for r in stop_rows if r.called_by != person_id]
     found += partner_events(stops, check_events, tz=tz, prefs=prefs, since=since, now=now)
-    return found
+    return found + wear
 
 
-def _insert(db: DbSession, rows: list[dict[str, Any]]) -> int:
-    """Insert outbox rows, leaving out any already planned (the unique key); return how many."""
+def _insert(db: DbSession, app: App, rows: list[dict[str, Any]]) -> int:
+    """Insert outbox rows, leaving out any already planned (the unique key); return how many.
+
+    Each message is sealed once its row has an id (the id is part of what it is bound to).
+    """
     if not rows:
         return 0
     if db.get_bind().dialect.name == "postgresql":
@@ -128,7 +134,12 @@ def _insert(db: DbSession, rows: list[dict[str, Any]]) -> int:
         statement = sqlite_insert(OutboxRow).on_conflict_do_nothing()
     done = 0
     for row in rows:  # one at a time: RETURNING tells what was new (rowcount may be -1)
-        done += len(db.execute(statement.values(**row).returning(OutboxRow.id)).all())
+        columns = {k: v for k, v in row.items() if k != "message"}
+        new = db.execute(statement.values(**columns, payload=b"").returning(OutboxRow.id)).all()
+        for (row_id,) in new:
+            sealed = app.codec.encode(row["message"], outbox_context(row["person_id"], row_id))
+            db.execute(update(OutboxRow).where(OutboxRow.id == row_id).values(payload=sealed))
+        done += len(new)
     return done
 
 
@@ -154,7 +165,7 @@ def _row_of(app: App, due: Due, person_id: int, channel_id: int, now: datetime) 
         "next_attempt_at": due.due_at,
         "claimed_at": None,
         "sent_at": now if due.skip is not None else None,
-        "payload": app.codec.encode(message, outbox_context(person_id)),
+        "message": message,  # sealed by _insert, once the row has its id
     }
 
 
@@ -191,5 +202,7 @@ def plan(app: App) -> int:
         ]
         if rows:
             with app.db.writing() as db:
-                planned += _insert(db, rows)
+                planned += _insert(db, app, rows)
+                placed = [d for d in found if any(d.natural_at >= c for _, c in mine)]
+                wear_timers.mark_nudged(db, placed, now)
     return planned

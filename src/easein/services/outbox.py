@@ -5,7 +5,9 @@ One pass (`run_once`) plans (`services.notify_plan`), then delivers:
 - Delivering claims due rows in short write transactions (PostgreSQL: FOR UPDATE
   SKIP LOCKED, so workers never take the same row; SQLite: BEGIN IMMEDIATE
   serialises the claims), sends outside any transaction, then marks the row sent,
-  or failed with a backoff (failed for good after MAX_ATTEMPTS).
+  or failed with a backoff (failed for good after MAX_ATTEMPTS). A push subscription
+  its push service reports gone (404, 410) is not retried: its channel is removed, and
+  with it everything still waiting to go there.
 - A reminder is checked again just before sending: if its occurrence is over, or
   the trainee may not train now, it is skipped, never sent.
 - A row left "sending" for longer than LEASE (a worker died mid-send) is claimed
@@ -22,11 +24,12 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, delete, or_, select, update
 
+from easein.notify.deliver import SubscriptionGone
 from easein.notify.messages import Message, text_at
 from easein.notify.reminders import TRAINING, Kind, Skip
-from easein.services import training
+from easein.services import training, wear_timers
 from easein.services.app import App
-from easein.services.notify_channels import channel_url, send_checked
+from easein.services.notify_channels import channel_url, drop_gone, send_checked
 from easein.services.notify_plan import (
     FAILED,
     PENDING,
@@ -67,6 +70,7 @@ class Claimed:
     person_id: int
     channel_id: int
     kind: Kind
+    key: str
     due_at: datetime
     expires_at: datetime | None
     attempts: int
@@ -95,6 +99,7 @@ def claim(app: App, now: datetime, limit: int = CLAIM_BATCH) -> list[Claimed]:
                     OutboxRow.person_id,
                     OutboxRow.channel_id,
                     OutboxRow.kind,
+                    OutboxRow.key,
                     OutboxRow.due_at,
                     OutboxRow.expires_at,
                     OutboxRow.attempts,
@@ -119,6 +124,7 @@ def claim(app: App, now: datetime, limit: int = CLAIM_BATCH) -> list[Claimed]:
             r.person_id,
             r.channel_id,
             Kind(r.kind),
+            r.key,
             r.due_at,
             r.expires_at,
             r.attempts + 1,
@@ -134,6 +140,9 @@ def _finish(app: App, row_id: int, **values: Any) -> None:
 
 
 def _still_applies(app: App, item: Claimed, now: datetime) -> Skip | None:
+    if item.kind is Kind.WEAR_TIMER:
+        timer_id = int(item.key.removeprefix("wear:"))
+        return None if wear_timers.nudge_applies(app, item.person_id, timer_id) else Skip.ENDED
     if item.kind not in TRAINING:
         return None
     if item.expires_at is not None and now >= item.expires_at:
@@ -151,7 +160,7 @@ def _deliver_one(app: App, item: Claimed) -> str:
     if skip is not None:
         _finish(app, item.id, status=SKIPPED, sent_at=now)
         return SKIPPED
-    data = app.codec.decode(item.payload, outbox_context(item.person_id))
+    data = app.codec.decode(item.payload, outbox_context(item.person_id, item.id))
     message = Message(data["title"], data["body"], data["late_body"])
     with app.db.reading() as db:
         channel = db.get(NotificationChannelRow, item.channel_id)
@@ -162,6 +171,10 @@ def _deliver_one(app: App, item: Claimed) -> str:
         natural = datetime.fromisoformat(data.get("natural_at") or item.due_at.isoformat())
         body = text_at(message, natural, now)
         ok = url is not None and send_checked(app, url, message.title, body)
+    except SubscriptionGone:
+        log.info("push subscription of channel %s is gone: channel removed", item.channel_id)
+        drop_gone(app, item.channel_id)  # this row goes with it (ON DELETE CASCADE)
+        return FAILED
     except Exception:  # a plugin's bug is a failed attempt, not a dead worker
         log.exception("sending notification %s failed", item.id)
         ok = False

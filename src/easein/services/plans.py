@@ -16,7 +16,7 @@ from easein.domain.units import check_duration
 from easein.services.app import App
 from easein.services.profile import Profile
 from easein.services.toys import check_name
-from easein.store.codec import Context
+from easein.store.codec import Context, add_sealed
 from easein.store.models import PlanRow
 
 
@@ -33,7 +33,7 @@ def plan_payload(plan: Plan) -> dict[str, Any]:
 
 
 def plan_from_row(row: PlanRow, app: App) -> Plan:
-    data = app.codec.decode(row.payload, Context("plans", row.person_id))
+    data = app.codec.decode(row.payload, Context("plans", row.person_id, row.id))
     return Plan(
         id=row.id,
         name=data["name"],
@@ -89,10 +89,8 @@ def add_plan(
         row = PlanRow(
             person_id=profile.person_id,
             created_at=app.now(),
-            payload=app.codec.encode(plan_payload(plan), Context("plans", profile.person_id)),
         )
-        db.add(row)
-        db.flush()
+        add_sealed(db, row, app.codec, plan_payload(plan), "plans", profile.person_id)
         return replace(plan, id=row.id)
 
 
@@ -129,7 +127,7 @@ def end_plan(app: App, profile: Profile, ref: str | int) -> Plan:
                 row = db.get(PlanRow, plan.id)
                 assert row is not None
                 row.payload = app.codec.encode(
-                    plan_payload(ended), Context("plans", profile.person_id)
+                    plan_payload(ended), Context("plans", profile.person_id, row.id)
                 )
                 return ended
     raise NotFound(f"no running plan called {ref!r}", field="plan")

@@ -1,7 +1,7 @@
 """The optional TOTP second factor: enrol, confirm, take a code once, recovery codes, turn off.
 
 The secret and the hashes of the recovery codes live in the row's payload, through
-the codec (`Context("accounts", person_id)`), so that encryption at rest covers them
+the codec (`Context("totp_factors", person_id, account_id)`), so that encryption at rest covers them
 with everything else. The secret is shown once, at enrolment, and never again.
 
 A code is accepted for its own 30-second step and the steps either side (clocks
@@ -58,8 +58,8 @@ def _totp(secret: str) -> Any:
     return pyotp.TOTP(secret)
 
 
-def _context(person_id: int) -> Context:
-    return Context("accounts", person_id)
+def _context(person_id: int, account_id: int) -> Context:
+    return Context("totp_factors", person_id, account_id)
 
 
 def _person_of(db: DbSession, account_id: int) -> int:
@@ -110,7 +110,7 @@ def use_code(db: DbSession, app: App, account_id: int, code: str) -> bool:
     row = db.get(TotpFactorRow, account_id, with_for_update=True)
     if row is None or row.confirmed_at is None:
         return False
-    context = _context(_person_of(db, account_id))
+    context = _context(_person_of(db, account_id), account_id)
     data = app.codec.decode(row.payload, context)
     step = matching_step(data["secret"], code, app.now(), row.last_step)
     if step is not None:
@@ -132,7 +132,7 @@ def status(app: App, account_id: int) -> FactorStatus:
             return FactorStatus(False, False, None, 0)
         left = 0
         if row.confirmed_at is not None:
-            data = app.codec.decode(row.payload, _context(_person_of(db, account_id)))
+            data = app.codec.decode(row.payload, _context(_person_of(db, account_id), account_id))
             left = len(data.get("recovery", []))
         return FactorStatus(
             row.confirmed_at is not None, row.confirmed_at is None, row.confirmed_at, left
@@ -154,7 +154,9 @@ def start(app: App, account_id: int, username: str) -> Enrolment:
                 "two-step sign-in is already on: turn it off first to set it up again",
                 field="totp",
             )
-        payload = app.codec.encode({"secret": secret}, _context(_person_of(db, account_id)))
+        payload = app.codec.encode(
+            {"secret": secret}, _context(_person_of(db, account_id), account_id)
+        )
         if row is None:
             db.add(TotpFactorRow(account_id=account_id, created_at=app.now(), payload=payload))
         else:
@@ -169,7 +171,9 @@ def pending_enrolment(app: App, account_id: int, username: str) -> Enrolment | N
         row = db.get(TotpFactorRow, account_id)
         if row is None or row.confirmed_at is not None:
             return None
-        secret = app.codec.decode(row.payload, _context(_person_of(db, account_id)))["secret"]
+        secret = app.codec.decode(row.payload, _context(_person_of(db, account_id), account_id))[
+            "secret"
+        ]
     return Enrolment(secret, _totp(secret).provisioning_uri(name=username, issuer_name=ISSUER))
 
 
@@ -182,7 +186,7 @@ def confirm(app: App, account_id: int, code: str) -> list[str]:
             raise NotFound("start setting up two-step sign-in first", field="code")
         if row.confirmed_at is not None:
             raise Conflict("two-step sign-in is already on", field="code")
-        context = _context(_person_of(db, account_id))
+        context = _context(_person_of(db, account_id), account_id)
         data = app.codec.decode(row.payload, context)
         step = matching_step(data["secret"], code, app.now(), None)
         if step is None:
@@ -220,7 +224,7 @@ def new_codes(app: App, account_id: int, code: str) -> list[str]:
             raise _wrong_code()
         row = db.get(TotpFactorRow, account_id)
         assert row is not None
-        context = _context(_person_of(db, account_id))
+        context = _context(_person_of(db, account_id), account_id)
         data = app.codec.decode(row.payload, context)
         data["recovery"] = [recovery_hash(c) for c in codes]
         row.payload = app.codec.encode(data, context)

@@ -34,7 +34,11 @@ def policy_key(app: App, profile: Profile) -> str:
 
 
 def _context(profile: Profile) -> Context:
-    return Context("training_states", profile.person_id)
+    return Context("training_states", profile.person_id, profile.person_id)
+
+
+def _summary_context(profile: Profile) -> Context:
+    return Context("training_states.summary", profile.person_id, profile.person_id)
 
 
 def _row(
@@ -63,7 +67,7 @@ def _summary_of(row: TrainingStateRow, app: App, profile: Profile) -> Summary:
     from easein.domain.stats import Summary
 
     assert row.summary is not None
-    return Summary.from_payload(app.codec.decode(row.summary, _context(profile)))
+    return Summary.from_payload(app.codec.decode(row.summary, _summary_context(profile)))
 
 
 def current_state(app: App, profile: Profile) -> TrainingState:
@@ -91,7 +95,7 @@ def save_state(
 ) -> None:
     row = db.get(TrainingStateRow, profile.person_id)
     payload = app.codec.encode(training_payload(state), _context(profile))
-    totals = app.codec.encode(summary.to_payload(), _context(profile))
+    totals = app.codec.encode(summary.to_payload(), _summary_context(profile))
     if row is None:
         row = TrainingStateRow(person_id=profile.person_id)
         db.add(row)

@@ -39,6 +39,7 @@ class Stats:
 def load_points(app: App, profile: Profile, since: datetime | None = None) -> list[Point]:
     """Return the statistics facts of every session (one query, one decode per row)."""
     query = select(
+        SessionRow.id,
         SessionRow.kind,
         SessionRow.started_at,
         SessionRow.duration_s,
@@ -48,12 +49,12 @@ def load_points(app: App, profile: Profile, since: datetime | None = None) -> li
     if since is not None:
         query = query.where(SessionRow.started_at >= since)
     query = query.order_by(SessionRow.started_at)
-    ctx = Context("sessions", profile.person_id)
+    owner = profile.person_id
     decode = app.codec.decode
     points = []
     with app.db.reading() as db:
-        for kind, started, duration_s, recorded, payload in db.execute(query):
-            d = decode(payload, ctx)
+        for row_id, kind, started, duration_s, recorded, payload in db.execute(query):
+            d = decode(payload, Context("sessions", owner, row_id))
             points.append(
                 Point(
                     kind,

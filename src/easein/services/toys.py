@@ -11,7 +11,7 @@ from easein.domain.errors import Conflict, InvalidInput, NotFound
 from easein.domain.toys import Base, Toy, ToyKind, check_kind_and_base, default_base
 from easein.domain.units import check_diameter, check_length
 from easein.services.app import App
-from easein.store.codec import Context
+from easein.store.codec import Context, add_sealed
 from easein.store.models import ToyRow
 from easein.store.records import toy_from_row, toy_payload
 
@@ -119,10 +119,8 @@ def add_toy(
         row = ToyRow(
             person_id=person_id,
             created_at=app.now(),
-            payload=app.codec.encode(toy_payload(toy), Context("toys", person_id)),
         )
-        db.add(row)
-        db.flush()
+        add_sealed(db, row, app.codec, toy_payload(toy), "toys", person_id)
         return replace(toy, id=row.id)
 
 
@@ -143,7 +141,7 @@ def edit_toy(app: App, person_id: int, ref: str | int, **changes: object) -> Toy
         _check_unique(toys, updated.name, except_id=toy.id)
         row = db.get(ToyRow, toy.id)
         assert row is not None
-        row.payload = app.codec.encode(toy_payload(updated), Context("toys", person_id))
+        row.payload = app.codec.encode(toy_payload(updated), Context("toys", person_id, row.id))
         return updated
 
 

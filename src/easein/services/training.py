@@ -26,7 +26,7 @@ from easein.services.state import (
     stored_state,
 )
 from easein.services.toys import find_toy, load_toys
-from easein.store.codec import Context
+from easein.store.codec import add_sealed
 from easein.store.models import AcknowledgementRow, ConditionRow, SessionRow, StopAndTalkRow
 from easein.store.records import condition_from_row, session_from_row, session_payload
 
@@ -66,12 +66,8 @@ def log_session(
             started_at=session.started_at,
             duration_s=int(session.duration.total_seconds()),
             recorded_at=app.now(),
-            payload=app.codec.encode(
-                session_payload(session), Context("sessions", profile.person_id)
-            ),
         )
-        db.add(row)
-        db.flush()
+        add_sealed(db, row, app.codec, session_payload(session), "sessions", profile.person_id)
         session = replace(session, id=row.id)
         add_session_to_state(db, app, profile, session)
         return session
@@ -111,12 +107,9 @@ def set_condition(app: App, profile: Profile, kind: ConditionKind, note: str = "
         row = ConditionRow(
             person_id=profile.person_id,
             since=app.now(),
-            payload=app.codec.encode(
-                {"kind": kind.value, "note": note.strip()}, Context("conditions", profile.person_id)
-            ),
         )
-        db.add(row)
-        db.flush()
+        data = {"kind": kind.value, "note": note.strip()}
+        add_sealed(db, row, app.codec, data, "conditions", profile.person_id)
         return condition_from_row(row, app.codec)
 
 
@@ -150,17 +143,9 @@ def clear_medical_hold(
             code="confirmation_required",
         )
     with app.db.writing() as db:
-        db.add(
-            AcknowledgementRow(
-                person_id=profile.person_id,
-                kind=MEDICAL_CLEARANCE,
-                at=app.now(),
-                payload=app.codec.encode(
-                    {"statement": statement}, Context("acknowledgements", profile.person_id)
-                ),
-            )
-        )
-        db.flush()
+        row = AcknowledgementRow(person_id=profile.person_id, kind=MEDICAL_CLEARANCE, at=app.now())
+        data = {"statement": statement}
+        add_sealed(db, row, app.codec, data, "acknowledgements", profile.person_id)
         state = rebuild_state(db, app, profile)[0]
         conditions = load_conditions(db, app, profile.person_id)
         pauses = open_stops(db, profile.person_id)

@@ -65,7 +65,7 @@ class LoginFailureRow(Base):
 
 class TotpFactorRow(Base):
     """An account's TOTP second factor: the secret and the recovery-code hashes, in the
-    payload (codec, Context("accounts", person_id)); on once `confirmed_at` is set.
+    payload (codec, Context("totp_factors", person_id, account_id)); on once `confirmed_at` is set.
 
     `last_step` is the time step of the last code accepted: a code is taken once.
     """
@@ -105,3 +105,14 @@ class AutoDeleteRow(Base):
     )
     older_than_days: Mapped[int] = mapped_column(Integer, nullable=False)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+
+
+class InstallationKeyRow(Base):
+    """Which installation key seals this database's payloads: its public fingerprint
+    (`store.crypto.key_id`), never the key. One row (id 1), written on first start."""
+
+    __tablename__ = "installation_key"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    key_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)

@@ -20,18 +20,50 @@ class DatabaseUnavailable(EaseInError):
     code = "database_unavailable"
 
 
-def make_engine(url: str, *, busy_timeout_ms: int = 5000) -> Engine:
-    """Return an engine for `url`; SQLite gets WAL, foreign keys and a busy timeout."""
+def make_engine(
+    url: str, *, busy_timeout_ms: int = 5000, sqlcipher_key: bytes | None = None
+) -> Engine:
+    """Return an engine for `url`; SQLite gets WAL, foreign keys and a busy timeout.
+
+    With `sqlcipher_key` (see `store.sqlcipher`), the SQLite file is opened through
+    SQLCipher and every connection is keyed before anything reads it: same dialect,
+    pool and pragmas, only the DB-API module differs.
+    """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        options: dict[str, Any] = {}
+        if sqlcipher_key is not None:
+            from easein.store import sqlcipher
+
+            options["module"] = sqlcipher.module()
         engine = create_engine(
-            parsed, connect_args={"timeout": busy_timeout_ms / 1000}, future=True
+            parsed, connect_args={"timeout": busy_timeout_ms / 1000}, future=True, **options
         )
+        if sqlcipher_key is not None:
+            _key_connections(engine, sqlcipher_key)
         _configure_sqlite(engine, busy_timeout_ms)
         return engine
+    if sqlcipher_key is not None:
+        raise ValueError("SQLCipher encrypts SQLite files only")
     return create_engine(parsed, pool_pre_ping=True, future=True)
+
+
+def _key_connections(engine: Engine, key: bytes) -> None:
+    from easein.store.sqlcipher import use_key
+
+    # "do_connect" makes the DB-API connection itself, so the key is set before the
+    # dialect's first-connect queries and before the pragmas below read the file.
+    @event.listens_for(engine, "do_connect")
+    def keyed(dialect: Any, _record: Any, cargs: Any, cparams: Any) -> Any:
+        connection = dialect.loaded_dbapi.connect(*cargs, **cparams)
+        try:
+            use_key(connection, key)
+        except BaseException:
+            connection.close()
+            raise
+        return connection
 
 
 def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:

@@ -144,7 +144,8 @@ def every_table() -> MetaData:
     """
     import easein.store.account_models
     import easein.store.notify_models
-    import easein.store.together_models  # noqa: F401
+    import easein.store.together_models
+    import easein.store.wear_models  # noqa: F401
 
     return Base.metadata
 

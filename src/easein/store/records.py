@@ -34,7 +34,7 @@ def toy_payload(toy: Toy) -> dict[str, Any]:
 
 
 def toy_from_row(row: ToyRow, codec: PayloadCodec) -> Toy:
-    data = codec.decode(row.payload, Context("toys", row.person_id))
+    data = codec.decode(row.payload, Context("toys", row.person_id, row.id))
     return Toy(
         id=row.id,
         name=data["name"],
@@ -107,14 +107,14 @@ def session_from_parts(
 
 
 def session_from_row(row: SessionRow, codec: PayloadCodec) -> Session:
-    data = codec.decode(row.payload, Context("sessions", row.person_id))
+    data = codec.decode(row.payload, Context("sessions", row.person_id, row.id))
     return session_from_parts(
         row.id, row.kind, row.started_at, row.duration_s, row.recorded_at, data
     )
 
 
 def condition_from_row(row: ConditionRow, codec: PayloadCodec) -> Condition:
-    data = codec.decode(row.payload, Context("conditions", row.person_id))
+    data = codec.decode(row.payload, Context("conditions", row.person_id, row.id))
     return Condition(
         id=row.id,
         kind=ConditionKind(data["kind"]),

@@ -17,7 +17,7 @@ from easein.domain.pairing import Pairing
 from easein.domain.sharing import SharingLevel
 from easein.services.app import App
 from easein.services.together.records import audit, member
-from easein.store.codec import Context
+from easein.store.codec import Context, add_sealed
 from easein.store.together_models import AgreementSignatureRow, AgreementVersionRow
 
 
@@ -70,12 +70,12 @@ def _history(db: DbSession, app: App, pairing: Pairing) -> list[AgreementVersion
             .order_by(AgreementSignatureRow.signed_at, AgreementSignatureRow.id)
         ):
             signatures[s.version_id].append(Signature(s.signer_id, s.signed_at))
-    context = Context("agreement_versions", pairing.trainee_id)
+    owner = pairing.trainee_id
     return [
         AgreementVersion(
             r.pairing_id,
             r.number,
-            _terms(app.codec.decode(r.payload, context)),
+            _terms(app.codec.decode(r.payload, Context("agreement_versions", owner, r.id))),
             r.proposed_by,
             r.created_at,
             r.based_on,
@@ -90,19 +90,15 @@ def _views(history: list[AgreementVersion], pairing: Pairing) -> list[VersionVie
 
 
 def _store(db: DbSession, app: App, pairing: Pairing, version: AgreementVersion) -> None:
-    db.add(
-        AgreementVersionRow(
-            pairing_id=pairing.id,
-            number=version.number,
-            proposed_by=version.proposed_by,
-            created_at=version.created_at,
-            based_on=version.based_on,
-            payload=app.codec.encode(
-                terms_payload(version.terms), Context("agreement_versions", pairing.trainee_id)
-            ),
-        )
+    row = AgreementVersionRow(
+        pairing_id=pairing.id,
+        number=version.number,
+        proposed_by=version.proposed_by,
+        created_at=version.created_at,
+        based_on=version.based_on,
     )
-    db.flush()
+    data = terms_payload(version.terms)
+    add_sealed(db, row, app.codec, data, "agreement_versions", pairing.trainee_id)
 
 
 def list_versions(app: App, person_id: int, pairing_id: int) -> list[VersionView]:

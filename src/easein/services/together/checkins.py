@@ -26,7 +26,7 @@ from easein.services.together.records import (
     revisions_of,
     stops_of,
 )
-from easein.store.codec import Context
+from easein.store.codec import Context, add_sealed
 from easein.store.models import SessionRow
 from easein.store.together_models import CheckInRow, DirectiveRow
 
@@ -34,7 +34,7 @@ MAX_DAYS = 366
 
 
 def _check_in_of(row: CheckInRow, app: App) -> CheckIn:
-    data = app.codec.decode(row.payload, Context("check_ins", row.person_id))
+    data = app.codec.decode(row.payload, Context("check_ins", row.person_id, row.id))
     return CheckIn(
         row.directive_id,
         date.fromisoformat(row.day),
@@ -79,19 +79,15 @@ def check_in(
             session = db.get(SessionRow, session_id)
             if session is None or session.person_id != trainee.person_id:
                 raise InvalidInput("session_id is not one of your sessions", field="session_id")
-        db.add(
-            CheckInRow(
-                directive_id=row.id,
-                person_id=trainee.person_id,
-                day=day.isoformat(),
-                result=result.value,
-                at=made.at,
-                session_id=session_id,
-                payload=app.codec.encode(
-                    {"note": made.note}, Context("check_ins", trainee.person_id)
-                ),
-            )
+        check_in = CheckInRow(
+            directive_id=row.id,
+            person_id=trainee.person_id,
+            day=day.isoformat(),
+            result=result.value,
+            at=made.at,
+            session_id=session_id,
         )
+        add_sealed(db, check_in, app.codec, {"note": made.note}, "check_ins", trainee.person_id)
         return made
 
 

@@ -14,7 +14,7 @@ from easein.domain.pairing import require_active
 from easein.domain.sharing import visible_session_id
 from easein.services.app import App
 from easein.services.together.records import Member, directive_row, hidden_session_ids, member
-from easein.store.codec import Context
+from easein.store.codec import Context, add_sealed
 from easein.store.models import SessionRow
 from easein.store.together_models import CommentRow
 
@@ -71,10 +71,8 @@ def add_comment(
             target=target.value,
             target_id=target_id,
             at=app.now(),
-            payload=app.codec.encode({"text": clean}, Context("comments", person_id)),
         )
-        db.add(row)
-        db.flush()
+        add_sealed(db, row, app.codec, {"text": clean}, "comments", person_id)
         return Comment(row.id, pairing_id, person_id, target, target_id, row.at, clean)
 
 
@@ -102,7 +100,7 @@ def list_comments(
                 target,
                 r.target_id,
                 r.at,
-                app.codec.decode(r.payload, Context("comments", r.author_id))["text"],
+                app.codec.decode(r.payload, Context("comments", r.author_id, r.id))["text"],
             )
             for r in rows
         ]

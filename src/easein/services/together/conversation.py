@@ -15,7 +15,7 @@ from easein.domain.errors import Conflict
 from easein.domain.pairing import Pairing, Role, require_not_ended, role_of
 from easein.services.app import App
 from easein.services.together.records import member
-from easein.store.codec import Context
+from easein.store.codec import Context, add_sealed
 from easein.store.together_models import ConversationAnswersRow
 
 
@@ -26,7 +26,7 @@ def _payload(answers: Mapping[str, AnswerValue]) -> dict[str, Any]:
 
 
 def _sheet(row: ConversationAnswersRow, pairing: Pairing, app: App) -> AnswerSheet:
-    data = app.codec.decode(row.payload, Context("conversation_answers", row.author_id))
+    data = app.codec.decode(row.payload, Context("conversation_answers", row.author_id, row.id))
     raw = {k: (frozenset(v) if isinstance(v, list) else v) for k, v in data["answers"].items()}
     return AnswerSheet(row.author_id, role_of(pairing, row.author_id), raw, row.submitted_at)
 
@@ -51,15 +51,16 @@ def save_answers(
         sheet = rules.answer_sheet(person_id, found.role, raw)
         row = _row(db, pairing_id, person_id)
         now = app.now()
-        payload = app.codec.encode(
-            _payload(sheet.answers), Context("conversation_answers", person_id)
-        )
         if row is None:
-            row = ConversationAnswersRow(
-                pairing_id=pairing_id, author_id=person_id, updated_at=now, payload=payload
+            row = ConversationAnswersRow(pairing_id=pairing_id, author_id=person_id, updated_at=now)
+            add_sealed(
+                db, row, app.codec, _payload(sheet.answers), "conversation_answers", person_id
             )
-            db.add(row)
-        row.updated_at, row.payload = now, payload
+        else:
+            row.payload = app.codec.encode(
+                _payload(sheet.answers), Context("conversation_answers", person_id, row.id)
+            )
+        row.updated_at = now
         if submit:
             row.submitted_at = now
         db.flush()

@@ -40,7 +40,7 @@ from easein.services.together.records import (
 )
 from easein.services.toys import load_toys
 from easein.services.training import Status
-from easein.store.codec import Context
+from easein.store.codec import add_sealed
 from easein.store.together_models import DirectiveRevisionRow, DirectiveRow
 
 
@@ -176,7 +176,7 @@ def create_directive(
             )
             db.add(row)
             db.flush()
-            db.add(_revision_row(app, row, made, person_id, trainee_id))
+            _add_revision(db, app, row, made, person_id, trainee_id)
             db.flush()
             audit(
                 db,
@@ -192,20 +192,19 @@ def create_directive(
         raise
 
 
-def _revision_row(
-    app: App, row: DirectiveRow, directive: Directive, by: int, trainee_id: int
-) -> DirectiveRevisionRow:
-    return DirectiveRevisionRow(
+def _add_revision(
+    db: DbSession, app: App, row: DirectiveRow, directive: Directive, by: int, trainee_id: int
+) -> None:
+    revision = DirectiveRevisionRow(
         directive_id=row.id,
         person_id=trainee_id,
         revision=directive.revision,
         revised_at=directive.revised_at,
         revised_by=by,
         acknowledged_at=None,
-        payload=app.codec.encode(
-            spec_payload(directive), Context("directive_revisions", trainee_id)
-        ),
     )
+    data = spec_payload(directive)
+    add_sealed(db, revision, app.codec, data, "directive_revisions", trainee_id)
 
 
 def edit_directive(
@@ -232,7 +231,7 @@ def edit_directive(
                 below_mm=current.training.below_mm,
             )
             row.revision = after.revision
-            db.add(_revision_row(app, row, after, person_id, found.pairing.trainee_id))
+            _add_revision(db, app, row, after, person_id, found.pairing.trainee_id)
             db.flush()
             changed = sorted(
                 k for k, v in spec_payload(after).items() if spec_payload(before).get(k) != v

@@ -23,7 +23,7 @@ from easein.services.together.records import (
     pairing_payload,
     store_pairing,
 )
-from easein.store.codec import Context
+from easein.store.codec import add_sealed
 from easein.store.models import SessionRow
 from easein.store.together_models import InvitationRow, PairingRow, UnsharedSessionRow
 
@@ -142,10 +142,8 @@ def accept_invitation(app: App, person_id: int, code: str) -> PairingView:
             partner_id=pairing.partner_id,
             created_at=pairing.created_at,
             sharing=pairing.sharing.value,
-            payload=app.codec.encode(pairing_payload(pairing), Context("pairings", row.trainee_id)),
         )
-        db.add(made)
-        db.flush()
+        add_sealed(db, made, app.codec, pairing_payload(pairing), "pairings", pairing.trainee_id)
         pairing = pairing_from_row(made, app)
         audit(db, app, pairing, person_id, AuditKind.INVITATION_ACCEPTED)
         return _view(app, pairing, Role.PARTNER)

@@ -18,7 +18,7 @@ from easein.domain.stop_and_talk import StopAndTalk
 from easein.domain.units import Units
 from easein.services.app import App
 from easein.services.profile import Profile
-from easein.store.codec import Context
+from easein.store.codec import Context, add_sealed
 from easein.store.models import Person, StopAndTalkRow
 from easein.store.together_models import (
     AuditEventRow,
@@ -42,7 +42,7 @@ def pairing_payload(pairing: Pairing) -> dict[str, Any]:
 
 
 def pairing_from_row(row: PairingRow, app: App) -> Pairing:
-    data = app.codec.decode(row.payload, Context("pairings", row.trainee_id))
+    data = app.codec.decode(row.payload, Context("pairings", row.trainee_id, row.id))
     return Pairing(
         id=row.id,
         trainee_id=row.trainee_id,
@@ -63,7 +63,9 @@ def store_pairing(row: PairingRow, pairing: Pairing, app: App) -> None:
     row.ended_at = pairing.ended_at
     row.ended_by = pairing.ended_by
     row.sharing = pairing.sharing.value
-    row.payload = app.codec.encode(pairing_payload(pairing), Context("pairings", row.trainee_id))
+    row.payload = app.codec.encode(
+        pairing_payload(pairing), Context("pairings", row.trainee_id, row.id)
+    )
 
 
 @dataclass(frozen=True)
@@ -155,22 +157,14 @@ def audit(
     )
     now = app.now()
     event = audit_event(pairing.id, actor_id, max(now, last) if last else now, kind, details)
-    db.add(
-        AuditEventRow(
-            pairing_id=pairing.id,
-            actor_id=actor_id,
-            at=event.at,
-            kind=kind.value,
-            payload=app.codec.encode(
-                {"details": dict(event.details)}, Context("audit_events", pairing.trainee_id)
-            ),
-        )
-    )
+    row = AuditEventRow(pairing_id=pairing.id, actor_id=actor_id, at=event.at, kind=kind.value)
+    data = {"details": dict(event.details)}
+    add_sealed(db, row, app.codec, data, "audit_events", pairing.trainee_id)
     return event
 
 
 def event_from_row(row: AuditEventRow, app: App, trainee_id: int) -> AuditEvent:
-    data = app.codec.decode(row.payload, Context("audit_events", trainee_id))
+    data = app.codec.decode(row.payload, Context("audit_events", trainee_id, row.id))
     details = tuple(sorted(data.get("details", {}).items()))
     return AuditEvent(row.pairing_id, row.actor_id, row.at, AuditKind(row.kind), details)
 
@@ -197,7 +191,9 @@ def directive_of(
     row: DirectiveRow, revision: DirectiveRevisionRow, app: App, trainee_id: int
 ) -> Directive:
     """Return one revision of a directive as the domain value."""
-    data = app.codec.decode(revision.payload, Context("directive_revisions", trainee_id))
+    data = app.codec.decode(
+        revision.payload, Context("directive_revisions", trainee_id, revision.id)
+    )
     window = data.get("window")
     return Directive(
         id=row.id,

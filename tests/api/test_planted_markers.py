@@ -1,0 +1,154 @@
+"""Planted markers: intimate words written through the API are nowhere in plain bytes.
+
+Two people sign up and use everything that carries their own words (items, sessions
+with notes, conditions, a plan, a goal, a notification channel, a pairing with
+answers, agreement terms, a directive, a check-in and comments), each carrying a
+unique marker. The API gives every marker back (so they were stored), and then:
+the SQLite file, its WAL and SHM (or a `pg_dump` of PostgreSQL), a plain copy
+(`easein backup --unencrypted`) and an age backup, and every log line written
+meanwhile hold 0 of them. What is not sealed, on purpose, is listed in
+docs/security.md (user names, token labels, dates, sizes of rows).
+"""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import make_url
+
+from easein.services.app import open_app
+from easein.services.backup import Sealing, make_backup
+from tests.api.conftest import Clients
+from tests.api.together_world import pair_up
+
+
+def _files_of(database_url: str) -> dict[str, bytes]:
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        path = Path(url.database or "")
+        found = {}
+        for suffix in ("", "-wal", "-shm"):
+            part = path.with_name(path.name + suffix)
+            if part.exists():
+                found[part.name] = part.read_bytes()
+        assert path.name in found
+        return found
+    plain = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    dumped = subprocess.run(
+        ["pg_dump", "--no-owner", "--dbname", plain], capture_output=True, check=True
+    )
+    return {"pg_dump": dumped.stdout}
+
+
+def _plant(clients: Clients, clock, marker: str) -> None:
+    """Everything with words of one's own, each with the marker; checks it reads back."""
+    alice = clients.sign_up(f"a-{uuid.uuid4().hex[:8]}")
+    bob = clients.sign_up(f"b-{uuid.uuid4().hex[:8]}")
+    toy = alice.ok(
+        "POST",
+        "toys",
+        201,
+        json={
+            "name": f"{marker} plug",
+            "kind": "plug",
+            "diameter_mm": 20.0,
+            "base": "flared",
+            "material": f"{marker} silicone",
+        },
+    )
+    session = alice.ok(
+        "POST",
+        "sessions",
+        201,
+        json={"duration_min": 15, "item_ids": [toy["id"]], "pain": 1, "notes": f"{marker} notes"},
+    )
+    alice.ok(
+        "POST",
+        "plans",
+        201,
+        json={
+            "name": f"{marker} plan",
+            "schedule": "every night",
+            "at": "21:30",
+            "duration_min": 20,
+        },
+    )
+    alice.ok("POST", "conditions", 201, json={"condition": "constipation", "note": f"{marker} c"})
+    alice.ok("POST", "conditions/constipation/clear")
+    alice.ok("PUT", "goal", 200, json={"target_mm": 38.0, "note": f"{marker} goal"})
+    alice.ok(
+        "POST",
+        "notification-channels",
+        201,
+        json={"url": f"json://127.0.0.1:9/{marker}", "label": f"{marker} phone"},
+    )
+    pid = pair_up(alice, bob, "full_with_notes")
+    answers = {"answers": {"wants_more": f"{marker} wants", "goal_words": f"{marker} words"}}
+    alice.ok("PUT", f"pairings/{pid}/answers", json=answers | {"submit": True})
+    bob.ok("PUT", f"pairings/{pid}/answers", json=answers | {"submit": True})
+    terms = {"goal": f"{marker} terms", "mess_plan": f"{marker} mess", "sharing": "full_with_notes"}
+    alice.ok("POST", f"pairings/{pid}/agreement/versions", 201, json=terms)
+    directive = bob.ok(
+        "POST",
+        f"pairings/{pid}/directives",
+        201,
+        json={
+            "kind": "wear",
+            "duration_min": 30,
+            "schedule": "every night",
+            "starts_on": clock.now.date().isoformat(),
+            "note": f"{marker} directive",
+        },
+    )
+    one = f"pairings/{pid}/directives/{directive['id']}"
+    alice.ok("POST", f"{one}/acknowledge")
+    alice.ok(
+        "POST",
+        f"{one}/check-ins",
+        201,
+        json={"day": clock.now.date().isoformat(), "result": "done", "note": f"{marker} check"},
+    )
+    bob.ok("POST", f"{one}/comments", 201, json={"text": f"{marker} on the directive"})
+    bob.ok(
+        "POST",
+        f"pairings/{pid}/sessions/{session['id']}/comments",
+        201,
+        json={"text": f"{marker} on the session"},
+    )
+    # Stored, and given back to those allowed: the markers are in the data, not lost.
+    exported = alice.get("export").text
+    for what in ("plug", "silicone", "notes", "plan", "goal"):
+        assert f"{marker} {what}" in exported
+    assert f"{marker} directive" in bob.get(one).text
+    assert (
+        f"{marker} on the session"
+        in alice.get(f"pairings/{pid}/sessions/{session['id']}/comments").text
+    )
+
+
+def test_no_planted_marker_is_in_any_stored_byte_or_log_line(
+    live_server, clients: Clients, caplog: pytest.LogCaptureFixture, tmp_path
+) -> None:
+    marker = f"MARKER{uuid.uuid4().hex[:12]}"
+    caplog.set_level(logging.DEBUG)
+    _plant(clients, live_server.clock, marker)
+
+    found = _files_of(live_server.settings.database_url or "")
+    app = open_app(live_server.settings, clock=live_server.clock)
+    try:
+        if "pg_dump" not in found:
+            plain, _ = make_backup(app, Sealing(unencrypted=True))
+            found["backup --unencrypted"] = plain
+            sealed, _ = make_backup(app, Sealing(passphrase="correct horse"))
+            found["backup (age)"] = sealed
+    finally:
+        app.close()
+    found["log"] = caplog.text.encode()
+
+    hits = {name: data.count(marker.encode()) for name, data in found.items()}
+    assert sum(len(data) for data in found.values()) > 10_000  # real files were searched
+    assert hits == dict.fromkeys(found, 0), hits
