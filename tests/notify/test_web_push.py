@@ -39,6 +39,8 @@ class PushService:
         default_factory=lambda: ec.generate_private_key(ec.SECP256R1())
     )
     auth: bytes = field(default_factory=lambda: os.urandom(16))
+    answer: int = 201  # what the push service answers; 410: "this subscription is gone"
+    refused: list[str] = field(default_factory=list)  # paths of posts answered otherwise
 
     def subscription(self, name: str) -> tuple[str, str, str]:
         point = self.key.public_key().public_bytes(Encoding.X962, PublicFormat.UncompressedPoint)
@@ -53,6 +55,12 @@ def push_service() -> Iterator[PushService]:
         def do_POST(self) -> None:  # http.server's name
             found = holder["s"]
             body = self.rfile.read(int(self.headers.get("content-length") or 0))
+            if found.answer != 201:
+                found.refused.append(self.path)
+                self.send_response(found.answer)
+                self.send_header("content-length", "0")
+                self.end_headers()
+                return
             plain = http_ece.decrypt(
                 body, private_key=found.key, auth_secret=found.auth, version="aes128gcm"
             )

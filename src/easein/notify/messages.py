@@ -127,6 +127,16 @@ def check_in_message(check: CheckInEvent, tz: ZoneInfo, prefs: Prefs) -> Message
     return Message("EaseIn", text, f"{text} (at {_clock(check.at, tz)})")
 
 
+def wear_timer_message(up_at: datetime, planned: timedelta, tz: ZoneInfo, prefs: Prefs) -> Message:
+    """The long-wear timer passed its planned time: a gentle nudge, never a command."""
+    text = (
+        f"Your wear timer is up ({_minutes(planned)}): take it out when you are ready"
+        if prefs.explicit
+        else "Your timer is up"
+    )
+    return Message("EaseIn", text, f"{text} (since {_clock(up_at, tz)})")
+
+
 def channel_test_message() -> Message:
     text = "Test from EaseIn: notifications reach you here."
     return Message("EaseIn", text, text)

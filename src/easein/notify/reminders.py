@@ -21,6 +21,8 @@ can plan it exactly once.
 - A notification sent more than LATE_AFTER after it was due says the time it
   was meant for ("planned for 21:00"); a reminder whose occurrence is over
   (`expires_at`) no longer applies and is not sent.
+- A long-wear timer that passes its planned time gets one nudge, if it is still
+  running (not stopped, and that wear not logged): see `wear_nudges`.
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ from easein.notify.messages import (
     plan_message,
     rest_over_message,
     stop_message,
+    wear_timer_message,
 )
 
 LOOKBACK = timedelta(days=1)  # how far back a pass looks for what it missed while down
@@ -56,6 +59,7 @@ class Kind(StrEnum):
     REST_OVER = "rest_over"  # a rest ended: you can train again
     STOP_AND_TALK = "stop_and_talk"  # to the other member of the pairing
     CHECK_IN = "check_in"  # to the partner
+    WEAR_TIMER = "wear_timer"  # a running wear timer passed its planned time
 
 
 # Reminders to train: never sent while the trainee may not train; dropped in quiet hours.
@@ -67,6 +71,7 @@ class Skip(StrEnum):
     QUIET_HOURS = "quiet_hours"
     PAST = "past"  # the occurrence is over: a reminder no longer applies
     NOT_READY = "not_ready"  # the trainee may not train at sending time
+    ENDED = "ended"  # the wear timer was stopped before its nudge went out
 
 
 @dataclass(frozen=True)
@@ -256,3 +261,91 @@ def partner_events(
         if placed is not None:
             found.append(placed)
     return found
+
+
+# --- the long-wear timer ------------------------------------------------------------------
+
+# The log form keeps minutes, not seconds: a wear logged from the timer may start or end up
+# to this much before the timer's own start and still be that wear.
+LOG_SLACK = timedelta(minutes=2)
+
+
+@dataclass(frozen=True)
+class WearTimer:
+    """A long-wear timer as the rules see it (aware UTC)."""
+
+    id: int
+    started_at: datetime
+    planned: timedelta | None  # the wear time chosen; None: no set time, so no nudge
+    ended_at: datetime | None = None
+    nudged_at: datetime | None = None  # when its nudge was planned
+
+    @property
+    def up_at(self) -> datetime | None:
+        """Return when the planned time is up, or None without a planned time."""
+        return None if self.planned is None else self.started_at + self.planned
+
+
+@dataclass(frozen=True)
+class LoggedWear:
+    """A wear session in the log: its start and end, and when it was logged."""
+
+    started_at: datetime
+    ended_at: datetime
+    recorded_at: datetime
+
+
+def wear_was_logged(timer: WearTimer, logged: Iterable[LoggedWear]) -> bool:
+    """Return whether the wear this timer measures is in the log (from any device, the API
+    or the CLI): a wear session logged after the timer started, reaching into its time."""
+    return any(
+        w.recorded_at >= timer.started_at and w.ended_at >= timer.started_at - LOG_SLACK
+        for w in logged
+    )
+
+
+def timer_running(timer: WearTimer, logged: Iterable[LoggedWear], now: datetime) -> bool:
+    """Return whether `timer` still runs at `now`: not stopped, and its wear not logged."""
+    if timer.ended_at is not None and timer.ended_at <= now:
+        return False
+    return not wear_was_logged(timer, logged)
+
+
+def wear_nudges(
+    timers: Iterable[WearTimer],
+    logged: Sequence[LoggedWear],
+    *,
+    tz: ZoneInfo,
+    prefs: Prefs,
+    since: datetime,
+    now: datetime,
+) -> list[Due]:
+    """Return the "your timer is up" nudge of each running timer whose planned time was up
+    in [`since`, `now`] and that was not nudged yet.
+
+    Quiet hours do not hold this one back, and neither does the safety state. The
+    person set the timer themselves, as an alarm for the end of a wear they chose;
+    wearing on past it unawares (asleep, absorbed) is exactly what the guide warns
+    about: long wear grows slowly, overnight only once hours awake are comfortable.
+    Dropped in quiet hours it would never come, and held until they end it would
+    come after the wear it was meant to end. A person in a rest, a pause or a hold
+    who still wears is the one who most needs to hear it, and the words ask nothing
+    of training. Whoever wants a silent night picks "no set time" for overnight wear.
+    """
+    require_aware(now, "now")
+    require_aware(since, "since")
+    found = []
+    for timer in timers:
+        up = timer.up_at
+        if up is None or timer.planned is None or timer.nudged_at is not None:
+            continue
+        if not since <= up <= now or not timer_running(timer, logged, now):
+            continue
+        message = wear_timer_message(up, timer.planned, tz, prefs)
+        found.append(Due(Kind.WEAR_TIMER, wear_key(timer.id), up, up, up, None, message))
+    return found
+
+
+def wear_key(timer_id: int) -> str:
+    """Return the outbox key of a timer's nudge: one per timer, however many passes."""
+    return f"wear:{timer_id}"

@@ -76,9 +76,14 @@ class _Writer:
         self.pdf = pdf
         pdf.set_font(FAMILY, "", BODY)
         self.cmap = pdf.current_font.cmap
+        self.printable: dict[tuple[str, bool], str] = {}  # a log repeats its words
 
     def text(self, value: str, *, lines: bool = False) -> str:
-        return _printable(value, self.cmap, lines=lines)
+        key = (value, lines)
+        found = self.printable.get(key)
+        if found is None:
+            found = self.printable[key] = _printable(value, self.cmap, lines=lines)
+        return found
 
     def heading(self, title: str) -> None:
         pdf = self.pdf
@@ -112,21 +117,57 @@ class _Writer:
     def table(
         self, headings: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[int]
     ) -> None:
+        """Draw a table: `widths` are shares of the text width; long cells wrap on words.
+
+        Laid out here, row by row, with plain text placement rather than fpdf2's
+        `table()`, which runs a full `multi_cell` (line breaking, styling) per cell and
+        took seconds for a year's session log. The look is the same: a shaded bold
+        heading row, repeated at the top of every page the table runs onto, and a thin
+        rule between rows; a row is never split across pages.
+        """
         pdf = self.pdf
+        scale = pdf.epw / sum(widths)
+        columns = [w * scale for w in widths]
+        line = SMALL * 0.55
+        pad = 1.0
+        pdf.set_font(FAMILY, "B", SMALL)
+        head = _Cells(pdf, columns, pad)
+        top = [head.wrap(self.text(value), i) for i, value in enumerate(headings)]
         pdf.set_font(FAMILY, "", SMALL)
-        with pdf.table(
-            col_widths=tuple(widths),
-            text_align="LEFT",
-            line_height=SMALL * 0.55,
-            headings_style=_heading_style(),
-            borders_layout="HORIZONTAL_LINES",
-            padding=1,
-        ) as table:
-            for row in [headings, *rows]:
-                cells = table.row()
-                for value in row:
-                    cells.cell(self.text(value))
+        body = _Cells(pdf, columns, pad)
+        laid = [[body.wrap(self.text(value), i) for i, value in enumerate(row)] for row in rows]
+
+        def height(cells: list[list[str]]) -> float:
+            return max((len(c) for c in cells), default=1) * line + 2 * pad
+
+        def draw(cells: list[list[str]], *, bold: bool) -> None:
+            y, h = pdf.get_y(), height(cells)
+            if bold:
+                pdf.set_fill_color(238, 238, 238)
+                pdf.rect(pdf.l_margin, y, pdf.epw, h, style="F")
+            pdf.set_font(FAMILY, "B" if bold else "", SMALL)
+            x = pdf.l_margin
+            for width, lines in zip(columns, cells, strict=False):
+                for n, text in enumerate(lines):
+                    # As fpdf2's cell(): the baseline sits mid-line, 0.3 of the font size down.
+                    base = y + pad + n * line + line / 2 + 0.3 * pdf.font_size
+                    pdf.text(x + pad, base, text)
+                x += width
+            pdf.line(pdf.l_margin, y + h, pdf.l_margin + pdf.epw, y + h)
+            pdf.set_y(y + h)
+
+        pdf.set_draw_color(*RULE)
+        pdf.set_text_color(*INK)
+        if pdf.will_page_break(height(top) + (height(laid[0]) if laid else 0)):
+            pdf.add_page()
+        draw(top, bold=True)
+        for cells in laid:
+            if pdf.will_page_break(height(cells)):
+                pdf.add_page()
+                draw(top, bold=True)
+            draw(cells, bold=False)
         pdf.set_font(FAMILY, "", BODY)
+        pdf.set_x(pdf.l_margin)
         pdf.ln(1)
 
     def events(self, found: Sequence[Event], none: str) -> None:
@@ -150,10 +191,49 @@ class _Writer:
         pdf.ln(2)
 
 
-def _heading_style() -> Any:
-    from fpdf.fonts import FontFace
+class _Cells:
+    """Word-wraps cell texts to their column in the current font, measuring each distinct
+    word once (a session log repeats the same few words a thousand times)."""
 
-    return FontFace(family=FAMILY, emphasis="BOLD", fill_color=(238, 238, 238))
+    def __init__(self, pdf: Any, columns: Sequence[float], pad: float) -> None:
+        self.pdf = pdf
+        self.room = [max(1.0, c - 2 * pad) for c in columns]
+        self.widths: dict[str, float] = {}
+
+    def width(self, text: str) -> float:
+        found = self.widths.get(text)
+        if found is None:
+            found = self.widths[text] = self.pdf.get_string_width(text)
+        return found
+
+    def wrap(self, text: str, column: int) -> list[str]:
+        room = self.room[column]
+        if self.width(text) <= room:
+            return [text]
+        lines: list[str] = []
+        current = ""
+        for word in text.split(" "):
+            candidate = f"{current} {word}" if current else word
+            if self.width(candidate) <= room:
+                current = candidate
+                continue
+            if current:
+                lines.append(current)
+            current = ""
+            while len(word) > 1 and self.width(word) > room:  # wider than its column: break
+                lo, hi = 1, len(word) - 1  # the longest head that fits (at least one char)
+                while lo < hi:
+                    mid = (lo + hi + 1) // 2
+                    if self.pdf.get_string_width(word[:mid]) <= room:
+                        lo = mid
+                    else:
+                        hi = mid - 1
+                lines.append(word[:lo])
+                word = word[lo:]
+            current = word
+        if current or not lines:
+            lines.append(current)
+        return lines
 
 
 def render(report: Report, *, created: datetime) -> bytes:

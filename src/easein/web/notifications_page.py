@@ -2,6 +2,11 @@
 
 Plain forms that work without JavaScript, with the CSRF token like every other form.
 A channel's URL is never shown back: it is a secret (a token, a password, a topic).
+
+"Notify this device" (static/js/push.js, where the browser has Web Push) reads the public
+key, subscribes, and posts the subscription here; its "Stop" posts the subscription again
+to learn its channel (the same subscription is the same channel) and removes that one
+with the channel-removal route.
 """
 
 from __future__ import annotations

@@ -55,17 +55,35 @@ self.addEventListener("fetch", (event) => {
 });
 
 // Web Push: the server sends {"title", "body"} (already neutral unless the person chose
-// otherwise); shown as is, with the app's icon. Nothing is kept on the device.
-self.addEventListener("push", (event) => {
-  let data = {};
+// otherwise); shown as is, with the app's icon. Nothing is kept on the device. A message
+// without them (empty, not JSON, or not ours) shows a neutral default, never its raw text.
+const NEUTRAL = { title: "EaseIn", body: "Something new is waiting in the app." };
+
+function textOf(value, fallback) {
+  return typeof value === "string" && value.trim() ? value.slice(0, 500) : fallback;
+}
+
+function pushed(event) {
+  let data = null;
   try {
-    data = event.data ? event.data.json() : {};
+    data = event.data ? event.data.json() : null;
   } catch (error) {
-    data = { body: event.data ? event.data.text() : "" };
+    data = null;
   }
+  if (!data || typeof data !== "object") data = {};
+  const titled = textOf(data.title, null) !== null;
+  // A message of ours always has both; one with only a title is shown with no body.
+  return {
+    title: textOf(data.title, NEUTRAL.title),
+    body: textOf(data.body, titled ? "" : NEUTRAL.body),
+  };
+}
+
+self.addEventListener("push", (event) => {
+  const message = pushed(event);
   event.waitUntil(
-    self.registration.showNotification(data.title || "EaseIn", {
-      body: data.body || "",
+    self.registration.showNotification(message.title, {
+      body: message.body,
       icon: "/icons/icon-192.png",
       badge: "/icons/icon-192.png",
       tag: "easein",
@@ -80,7 +98,8 @@ self.addEventListener("notificationclick", (event) => {
   event.waitUntil(
     self.clients.matchAll({ type: "window", includeUncontrolled: true }).then((windows) => {
       const open = windows.find((w) => new URL(w.url).origin === self.location.origin);
-      return open ? open.focus() : self.clients.openWindow("/");
+      const opened = () => self.clients.openWindow("/");
+      return open ? open.focus().catch(opened) : opened();
     })
   );
 });

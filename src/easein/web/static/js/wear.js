@@ -1,37 +1,28 @@
-// The wear timer: ticks on the server's clock and remembers a running timer in this
-// browser (localStorage), so closing the page loses nothing. Without JavaScript the
-// start lives in the page's address, which works the same.
+// The wear timer: the server keeps it (opening Wear timer on any device brings it back);
+// this only ticks the clock, shows the check-ins, and says when the planned time is up.
+// Without JavaScript the page still shows the start and the planned end.
 "use strict";
 
 (function () {
   const root = document.getElementById("wear");
   if (!root) return;
-  const KEY = "easein.wear";
+  try { localStorage.removeItem("easein.wear"); } catch (e) { /* an older page's copy */ }
+  const since = root.dataset.since;
+  if (!since) return;
   // Times are on the server's clock: the phone's may be off, and the log is the server's.
   const offset = Date.parse(root.dataset.now) - Date.now();
   const serverNow = () => Date.now() + offset;
 
-  const since = root.dataset.since;
-  if (!since) {
-    // Not running here: a timer left running in this browser brings its page back.
-    try {
-      const saved = JSON.parse(localStorage.getItem(KEY) || "null");
-      if (saved && saved.url && !document.querySelector(".notice.error")) {
-        window.location.replace(saved.url);
-      }
-    } catch (e) { /* nothing saved */ }
-    return;
-  }
-  try {
-    localStorage.setItem(KEY, JSON.stringify({ url: location.pathname + location.search }));
-  } catch (e) { /* private mode: the address still has it */ }
-
   const start = Date.parse(since);
+  const up = root.dataset.up ? Date.parse(root.dataset.up) : Infinity;
   const every = parseInt(root.dataset.checkin || "0", 10) * 60000;
   const elapsed = root.querySelector("[data-elapsed]");
   const prompt = root.querySelector("[data-checkin-prompt]");
+  const upPrompt = root.querySelector("[data-up-prompt]");
   let nextCheck = every ? start + every : Infinity;
   while (nextCheck < serverNow()) nextCheck += every;
+  let told = serverNow() >= up;
+  if (told) upPrompt.hidden = false;
 
   function tick() {
     const s = Math.max(0, Math.floor((serverNow() - start) / 1000));
@@ -43,12 +34,14 @@
       prompt.hidden = false;
       if (navigator.vibrate) navigator.vibrate([200, 100, 200]);
     }
+    if (!told && serverNow() >= up) {
+      told = true;
+      upPrompt.hidden = false;
+      if (navigator.vibrate) navigator.vibrate([200]);
+    }
   }
   tick();
   setInterval(tick, 1000);
 
   root.querySelector("[data-fine]").addEventListener("click", () => { prompt.hidden = true; });
-  const forget = () => { try { localStorage.removeItem(KEY); } catch (e) { /* */ } };
-  root.querySelector("[data-stop-form]").addEventListener("submit", forget);
-  root.querySelector("[data-forget]").addEventListener("click", forget);
 })();
