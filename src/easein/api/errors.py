@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from easein.domain.errors import Conflict, EaseInError, NotFound
 from easein.domain.pairing import NotPermitted
@@ -81,6 +84,8 @@ def status_of(error: EaseInError) -> int:
 
 
 def install(app: FastAPI) -> None:
+    app.add_middleware(AllowEveryMethod)
+
     @app.exception_handler(EaseInError)
     async def on_domain_error(request: Request, error: EaseInError) -> JSONResponse:
         status = status_of(error)
@@ -97,3 +102,48 @@ def install(app: FastAPI) -> None:
             body = {"detail": error.message}
         headers = {"WWW-Authenticate": 'Bearer realm="easein"'} if status == 401 else None
         return JSONResponse(body, status_code=status, headers=headers)
+
+
+class AllowEveryMethod:
+    """Make a 405's `Allow` header list every method the path has (RFC 9110 §15.5.6).
+
+    FastAPI makes one route per path and method, and Starlette's 405 names the methods of
+    the first route whose path matched: `OPTIONS /api/v1/toys` said `Allow: GET` although
+    the path takes POST too. The API's paths and methods are those of its OpenAPI
+    document, so the header is rewritten from that (other paths keep Starlette's).
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.paths: list[tuple[re.Pattern[str], str]] | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_allow(message: Message) -> None:
+            if message["type"] == "http.response.start" and message["status"] == 405:
+                methods = self.allowed(scope)
+                if methods:
+                    headers = [(k, v) for k, v in message.get("headers", []) if k != b"allow"]
+                    headers.append((b"allow", methods.encode()))
+                    message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_allow)
+
+    def allowed(self, scope: Scope) -> str:
+        """The documented methods at the request's path, as `Allow` lists them ("" if none)."""
+        if self.paths is None:  # the document is complete only once every route is added
+            document = scope["app"].openapi()
+            self.paths = [
+                (re.compile("^" + re.sub(r"\\{\w+\\}", "[^/]+", re.escape(path)) + "$"),
+                 ", ".join(sorted(m.upper() for m in operations)))
+                # a literal segment wins over a parameter (/invitations/accept, /invitations/{id})
+                for path, operations in sorted(
+                    document.get("paths", {}).items(), key=lambda item: item[0].count("{")
+                )
+            ]  # fmt: skip
+        path = scope.get("path", "")
+        return next((methods for pattern, methods in self.paths if pattern.match(path)), "")

@@ -15,12 +15,21 @@ ToyKindName = Literal[
     "finger", "fingers", "hand", "other",
 ]  # fmt: skip
 BaseName = Literal["flared", "handle", "body", "none"]
-Diameter = Annotated[float, Field(gt=0, le=200, strict=True)]
-Length = Annotated[float, Field(gt=0, le=1000, strict=True)]
+# At least 0.1 mm: sizes are kept to 0.1 mm, and the domain refuses what rounds to 0
+# (the schema said `> 0`, so 0.01 was valid by the document and refused by the app).
+Diameter = Annotated[float, Field(ge=0.1, le=200, strict=True)]
+Length = Annotated[float, Field(ge=0.1, le=1000, strict=True)]
 # Ids are 32-bit on PostgreSQL: a larger one cannot exist, so it is refused up front.
 ResourceId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+# `format: date` as well as the pattern: 0000-00-00 fits the pattern but is no day.
+DAY_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
 IsoDate = Annotated[
-    str, Query(pattern=r"^\d{4}-\d{2}-\d{2}$", description="A local day, YYYY-MM-DD")
+    str,
+    Query(
+        pattern=DAY_PATTERN,
+        description="A local day, YYYY-MM-DD",
+        json_schema_extra={"format": "date"},
+    ),
 ]
 
 
@@ -64,7 +73,7 @@ class ProfileUpdate(Strict):
 
 class PasswordChange(Strict):
     current_password: StrictStr = Field(max_length=256)
-    new_password: StrictStr = Field(max_length=256)
+    new_password: StrictStr = Field(min_length=8, max_length=256)
 
 
 class AccountDelete(Strict):
@@ -236,7 +245,9 @@ class PlanCreate(Strict):
     name: StrictStr = Field(min_length=1, max_length=80)
     kind: Kind = "stretch"
     schedule: StrictStr = Field(max_length=200, description="'every night', 'mon,wed,fri', RRULE")
-    at: StrictStr = Field(pattern=r"^\d{2}:\d{2}$", description="Local time of day, HH:MM")
+    at: StrictStr = Field(
+        pattern=r"^([01]\d|2[0-3]):[0-5]\d$", description="Local time of day, HH:MM"
+    )
     duration_min: Annotated[StrictInt, Field(ge=1, le=1440)]
 
 

@@ -17,8 +17,19 @@ from easein.api.schemas import Diameter, ItemRef, Reached, RecommendationOut, St
 SharingName = Literal["nothing", "summary", "full", "full_with_notes"]
 RoleName = Literal["trainee", "partner"]
 Word = Annotated[StrictStr, Field(min_length=1, max_length=24)]
-Day = Annotated[StrictStr, Field(pattern=r"^\d{4}-\d{2}-\d{2}$", description="YYYY-MM-DD")]
-ClockTime = Annotated[StrictStr, Field(pattern=r"^\d{2}:\d{2}$", description="HH:MM, local")]
+# `format: date`: 0000-00-00 fits the pattern but is no day; the clock's pattern admits
+# only real times (24:61 fitted the old one and was refused).
+Day = Annotated[
+    StrictStr,
+    Field(
+        pattern=r"^\d{4}-\d{2}-\d{2}$",
+        description="YYYY-MM-DD",
+        json_schema_extra={"format": "date"},
+    ),
+]
+ClockTime = Annotated[
+    StrictStr, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", description="HH:MM, local")
+]
 RowId = Annotated[StrictInt, Field(ge=1, le=2**31 - 1)]
 Detail = str | int | bool | None
 

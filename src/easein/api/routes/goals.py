@@ -16,7 +16,8 @@ from easein.services import goals as service
 
 router = APIRouter(tags=["goal"], responses=ERROR_RESPONSES)
 
-WearHours = Annotated[float, Field(gt=0, le=24, strict=True)]
+# At least 0.01 h: hours are kept to 0.01, and the domain refuses what rounds to 0.
+WearHours = Annotated[float, Field(ge=0.01, le=24, strict=True)]
 
 
 class GoalSet(Strict):
