@@ -14,8 +14,7 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
-
-pytest.importorskip("sqlcipher3", reason="sqlcipher3 (sqlcipher3-binary) is not installed")
+import sqlcipher3  # noqa: F401  (a dependency: missing, these tests fail, never skip)
 
 from easein.cli.context import STATE
 from easein.domain.errors import Conflict, InvalidInput

@@ -9,8 +9,8 @@ to SQLCipher as a raw key (`x'<hex>'`): no passphrase, so none of SQLCipher's PB
 work on every new connection. The key file must therefore be read before the engine
 is made.
 
-`sqlcipher3` (a DB-API module like `sqlite3`, bundling SQLCipher 4; PyPI's
-`sqlcipher3-binary`) is imported only where it is needed: the app on a plain database
+`sqlcipher3` (a DB-API module like `sqlite3`; its PyPI wheels bundle SQLCipher 4)
+is imported only where it is needed: the app on a plain database
 never loads it.
 """
 
@@ -45,7 +45,7 @@ def module() -> Any:
 
         raise DatabaseUnavailable(
             "the sqlcipher setting needs the sqlcipher3 module: install EaseIn's dependencies "
-            "again (pip install sqlcipher3-binary), or set sqlcipher = false"
+            "again (pip install sqlcipher3), or set sqlcipher = false"
         ) from None
     return sqlcipher3
 
