@@ -167,8 +167,10 @@ class Clients:
             client.close()
 
 
-def seed(user: User, marker: str) -> dict[str, Any]:
-    """Give `user` one of everything, each carrying `marker`; return the ids and markers."""
+def marked_plug_and_session(
+    user: User, marker: str, material: str = "silicone"
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Add a flared plug named and made of `marker`, and a session with `marker` notes."""
     toy = user.ok(
         "POST",
         "toys",
@@ -178,20 +180,26 @@ def seed(user: User, marker: str) -> dict[str, Any]:
             "kind": "plug",
             "diameter_mm": 20.0,
             "base": "flared",
-            "material": f"{marker} silicone",
+            "material": f"{marker} {material}",
         },
-    )
-    loose = user.ok(
-        "POST",
-        "toys",
-        201,
-        json={"name": f"{marker} loose", "kind": "dildo", "diameter_mm": 25.0, "base": "none"},
     )
     session = user.ok(
         "POST",
         "sessions",
         201,
         json={"duration_min": 15, "item_ids": [toy["id"]], "pain": 1, "notes": f"{marker} notes"},
+    )
+    return toy, session
+
+
+def seed(user: User, marker: str) -> dict[str, Any]:
+    """Give `user` one of everything, each carrying `marker`; return the ids and markers."""
+    toy, session = marked_plug_and_session(user, marker)
+    loose = user.ok(
+        "POST",
+        "toys",
+        201,
+        json={"name": f"{marker} loose", "kind": "dildo", "diameter_mm": 25.0, "base": "none"},
     )
     plan = user.ok(
         "POST",

@@ -22,7 +22,7 @@ from sqlalchemy.engine import make_url
 
 from easein.services.app import open_app
 from easein.services.backup import Sealing, make_backup
-from tests.api.conftest import Clients
+from tests.api.conftest import Clients, marked_plug_and_session
 from tests.api.together_world import pair_up
 
 
@@ -48,24 +48,7 @@ def _plant(clients: Clients, clock, marker: str) -> None:
     """Everything with words of one's own, each with the marker; checks it reads back."""
     alice = clients.sign_up(f"a-{uuid.uuid4().hex[:8]}")
     bob = clients.sign_up(f"b-{uuid.uuid4().hex[:8]}")
-    toy = alice.ok(
-        "POST",
-        "toys",
-        201,
-        json={
-            "name": f"{marker} plug",
-            "kind": "plug",
-            "diameter_mm": 20.0,
-            "base": "flared",
-            "material": f"{marker} silicone",
-        },
-    )
-    session = alice.ok(
-        "POST",
-        "sessions",
-        201,
-        json={"duration_min": 15, "item_ids": [toy["id"]], "pain": 1, "notes": f"{marker} notes"},
-    )
+    toy, session = marked_plug_and_session(alice, marker, "silicone")
     alice.ok(
         "POST",
         "plans",

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.core.failures import FailureGroup
 
-from tests.api.conftest import Clients, User, openapi_document, readable
+from tests.api.conftest import Clients, User, marked_plug_and_session, openapi_document, readable
 from tests.api.test_schemathesis import NEGATIVE, POSITIVE
 from tests.api.together_world import DIRECTIVE, pair_up
 
@@ -51,24 +51,7 @@ def peers(shared_server, shared_clients: Clients) -> Peers:
     a = shared_clients.sign_up("together-a")
     b = shared_clients.sign_up("together-b")
     marker = "A-SECRET-TOGETHER"
-    toy = a.ok(
-        "POST",
-        "toys",
-        201,
-        json={
-            "name": f"{marker} plug",
-            "kind": "plug",
-            "diameter_mm": 20.0,
-            "base": "flared",
-            "material": f"{marker} tpe",
-        },
-    )
-    session = a.ok(
-        "POST",
-        "sessions",
-        201,
-        json={"duration_min": 15, "item_ids": [toy["id"]], "pain": 1, "notes": f"{marker} notes"},
-    )
+    toy, session = marked_plug_and_session(a, marker, "tpe")
     a.ok("POST", "conditions", 201, json={"condition": "other", "note": f"{marker} cond"})
     pid = pair_up(a, b, "nothing")
     directive = b.ok("POST", f"pairings/{pid}/directives", 201, json=DIRECTIVE)

@@ -13,7 +13,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from tests.api.conftest import Clients, User
+from tests.api.conftest import Clients, User, marked_plug_and_session
 
 PLAIN = {"trainee": "trainee", "partner": "partner"}
 LEVELS = {"full": "full_with_notes", "none": "nothing", "after": "nothing"}
@@ -70,24 +70,7 @@ def build(clients: Clients) -> World:
     trainee = clients.sign_up(f"t-{tag}")
     partners = {name: clients.sign_up(f"{name}-{tag}") for name in LEVELS}
     stranger = clients.sign_up(f"s-{tag}")
-    toy = trainee.ok(
-        "POST",
-        "toys",
-        201,
-        json={
-            "name": f"{marker} plug",
-            "kind": "plug",
-            "diameter_mm": 20.0,
-            "base": "flared",
-            "material": f"{marker} silicone",
-        },
-    )
-    session = trainee.ok(
-        "POST",
-        "sessions",
-        201,
-        json={"duration_min": 15, "item_ids": [toy["id"]], "pain": 1, "notes": f"{marker} notes"},
-    )
+    toy, session = marked_plug_and_session(trainee, marker, "silicone")
     invitation = trainee.ok("POST", "invitations", 201)
     world = World(
         trainee,
