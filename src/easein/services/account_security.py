@@ -21,12 +21,12 @@ from easein.services import second_factor
 from easein.services.accounts import (
     DECOY_MARK,
     Principal,
+    add_account,
     end_other_sign_ins,
     hasher,
     verify_password,
 )
 from easein.services.app import App
-from easein.services.profile import create_person
 from easein.services.second_factor import Enrolment, FactorStatus
 from easein.store.account_models import AccountRow, DecoyRow
 from easein.store.models import Person
@@ -107,20 +107,16 @@ def set_decoy(app: App, who: Principal, *, password: str, pin: str) -> None:
     with app.db.writing() as db:
         _remove_decoy(db, who.account_id)
         db.flush()
-        person = create_person(
-            db, app, adult=True, timezone=who.profile.timezone, units=who.profile.units.value
-        )
-        now = app.now()
-        decoy = AccountRow(
-            person_id=person.id,
+        decoy = add_account(
+            db,
+            app,
             username=name,
             password_hash=digest,
-            created_at=now,
-            password_changed_at=now,
+            adult=True,
+            timezone=who.profile.timezone,
+            units=who.profile.units.value,
         )
-        db.add(decoy)
-        db.flush()
-        db.add(DecoyRow(account_id=who.account_id, decoy_account_id=decoy.id, created_at=now))
+        db.add(DecoyRow(account_id=who.account_id, decoy_account_id=decoy.id, created_at=app.now()))
 
 
 def clear_decoy(app: App, who: Principal, *, password: str) -> None:

@@ -142,19 +142,42 @@ def register(
     with app.db.writing() as db:
         if db.scalar(select(AccountRow.id).where(AccountRow.username == name)) is not None:
             raise Conflict("that username is taken", field="username")
-        person = create_person(db, app, adult=adult, timezone=timezone, units=units)
-        now = app.now()
-        account = AccountRow(
-            person_id=person.id,
+        account = add_account(
+            db,
+            app,
             username=name,
             password_hash=digest,
-            created_at=now,
-            password_changed_at=now,
+            adult=adult,
+            timezone=timezone,
+            units=units,
         )
-        db.add(account)
-        db.flush()
         token, _ = _new_sign_in(db, app, account.id, BROWSER, client)
-        return _profile_of(db, person.id), token
+        return _profile_of(db, account.person_id), token
+
+
+def add_account(
+    db: DbSession,
+    app: App,
+    *,
+    username: str,
+    password_hash: str,
+    adult: bool,
+    timezone: str,
+    units: str,
+) -> AccountRow:
+    """Add a person and their account, in the caller's transaction (the caller checks the name)."""
+    person = create_person(db, app, adult=adult, timezone=timezone, units=units)
+    now = app.now()
+    account = AccountRow(
+        person_id=person.id,
+        username=username,
+        password_hash=password_hash,
+        created_at=now,
+        password_changed_at=now,
+    )
+    db.add(account)
+    db.flush()
+    return account
 
 
 def _new_sign_in(
