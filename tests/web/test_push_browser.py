@@ -20,6 +20,7 @@ import json
 from collections.abc import Iterator
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 from tests.notify.test_web_push import push_service
 from tests.web.conftest import PHONE, screenshot
@@ -37,14 +38,26 @@ NEUTRAL = ["EaseIn", "Something new is waiting in the app."]
 # Wait until the notifications shown differ from `before` and return them. Playwright's
 # wait_for_function does not await a promise, and getNotifications() returns one: so the
 # page polls, as wait_for_function would, and gives up after 10 s.
-SHOWN = """async (before) => {
+SHOWN = """async ([before, ms = 10000]) => {
   const registration = await navigator.serviceWorker.ready;
-  const deadline = Date.now() + 10000;
+  const deadline = Date.now() + ms;
   for (;;) {
     const shown = (await registration.getNotifications()).map((n) => [n.title, n.body, n.tag]);
     if (JSON.stringify(shown) !== JSON.stringify(before)) return shown;
     if (Date.now() > deadline) throw new Error("notifications: still " + JSON.stringify(shown));
     await new Promise((resolve) => requestAnimationFrame(resolve));
+  }
+}"""
+
+# `navigator.serviceWorker.ready` settles while the worker is still "activating"; a push
+# delivered through DevTools before activation ends was sometimes lost (one CI run in
+# many: nothing shown after 10 s). So wait for "activated" before the first delivery.
+ACTIVATED = """async () => {
+  const worker = (await navigator.serviceWorker.ready).active;
+  if (worker.state !== "activated") {
+    await new Promise((resolve) => {
+      worker.addEventListener("statechange", () => worker.state === "activated" && resolve());
+    });
   }
 }"""
 
@@ -183,7 +196,7 @@ def test_the_service_worker_shows_a_pushed_message_or_a_neutral_default(context_
     context = context_for(permissions=["notifications"])
     page = context.new_page()
     page.goto("/emergency")  # any page registers the worker
-    page.evaluate("async () => { await navigator.serviceWorker.ready; }")
+    page.evaluate(ACTIVATED)
     cdp = context.new_cdp_session(page)
     registrations: list[dict[str, object]] = []
     cdp.on(
@@ -204,10 +217,23 @@ def test_the_service_worker_shows_a_pushed_message_or_a_neutral_default(context_
     # showed, likely because Chromium gives a tagged notification the same id each time.)
     shown: list[list[str]] = []
 
+    # The very first delivery after start-up was sometimes lost by Chromium (about one
+    # run in fifteen, even with the worker "activated": nothing shown after 10 s), and
+    # never a later one. So a warm-up message is delivered until one shows, and only the
+    # deliveries after it are checked.
+    for _ in range(5):
+        deliver(cdp, live_server.url, str(worker["registrationId"]), '{"title": "warm-up"}')
+        try:
+            shown = page.evaluate(SHOWN, [shown, 3000])
+            break
+        except PlaywrightError:
+            continue
+    assert shown == [["warm-up", "", "easein"]]
+
     def shown_after(data: str) -> list[list[str]]:
         nonlocal shown
         deliver(cdp, live_server.url, str(worker["registrationId"]), data)
-        shown = page.evaluate(SHOWN, shown)
+        shown = page.evaluate(SHOWN, [shown])
         return shown
 
     ours = ["Evening routine", "Evening routine in 15 minutes (21:30)", "easein"]
@@ -245,7 +271,7 @@ def test_a_tap_on_a_notification_closes_it_and_asks_to_open_the_app(context_for)
         "async () => (await navigator.serviceWorker.ready)"
         ".showNotification('EaseIn', { body: 'x', tag: 'easein' })"
     )
-    page.evaluate(SHOWN, [])
+    page.evaluate(SHOWN, [[]])
     (worker,) = context.service_workers or [context.wait_for_event("serviceworker")]
     page.close()  # no window of the app is open: the tap must open one
 
