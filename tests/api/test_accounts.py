@@ -282,19 +282,34 @@ def test_changing_the_password_needs_the_current_one(clients: Clients):
     assert login(client, "alice", NEW_PASSWORD).status_code == 401
 
 
-def test_changing_the_password_ends_the_other_sign_ins(live_server, clients: Clients):
+def test_changing_the_password_ends_the_other_sign_ins_and_tokens(live_server, clients: Clients):
     alice = clients.sign_up("alice", agent="phone")
     laptop = clients.sign_in(alice, agent="laptop")
+    script = clients.bearer(alice)
     done = alice.post(
         "account/password", json={"current_password": PASSWORD, "new_password": NEW_PASSWORD}
     )
     assert done.status_code == 204, done.text
     assert laptop.get("profile").status_code == 401
+    assert script.get("profile").status_code == 401  # a token made before the change ends
+    assert alice.ok("GET", "tokens") == []
     assert alice.get("profile").status_code == 200  # this one goes on
     assert [s["name"] for s in alice.ok("GET", "auth/sessions")] == ["phone"]
     client = clients.anonymous().client
     assert login(client, "alice", PASSWORD).status_code == 401
     assert login(client, "alice", NEW_PASSWORD).status_code == 200
+
+
+def test_a_token_that_changes_the_password_goes_on_and_the_others_end(clients: Clients):
+    alice = clients.sign_up("alice", agent="phone")
+    script, other = clients.bearer(alice), clients.bearer(alice)
+    done = script.post(
+        "account/password", json={"current_password": PASSWORD, "new_password": NEW_PASSWORD}
+    )
+    assert done.status_code == 204, done.text
+    assert script.get("profile").status_code == 200
+    assert other.get("profile").status_code == 401
+    assert alice.get("profile").status_code == 401  # the browser sign-in ends too
 
 
 # --- sign-ins --------------------------------------------------------------------------------

@@ -472,7 +472,8 @@ def create_access_token(app: App, principal: Principal, name: str) -> tuple[str,
 
 
 def change_password(app: App, principal: Principal, *, current: str, new: str) -> None:
-    """Change the password (the current one is required) and end every other sign-in."""
+    """Change the password (the current one is required) and end every other sign-in
+    and personal access token."""
     from argon2.exceptions import VerificationError
 
     check_password(new, username=principal.username, field="new_password")
@@ -490,11 +491,13 @@ def change_password(app: App, principal: Principal, *, current: str, new: str) -
         assert account is not None
         account.password_hash = digest
         account.password_changed_at = app.now()
+        # Every other sign-in ends, personal access tokens too: a password is changed
+        # after a leak or a break-up, and a token made with the old one must not outlive it.
+        # (Only the sign-in or token making this change goes on.)
         db.execute(
             delete(AuthSessionRow).where(
                 AuthSessionRow.account_id == principal.account_id,
                 AuthSessionRow.id != principal.session_id,
-                AuthSessionRow.kind.in_((BROWSER, PENDING)),  # and half-done two-step ones
             )
         )
 

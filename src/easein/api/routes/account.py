@@ -134,7 +134,7 @@ def revoke_token(token_id: ResourceId, who: Who, app: AppDep) -> None:
 
 @router.post("/account/password", status_code=status.HTTP_204_NO_CONTENT)
 def change_password(body: PasswordChange, who: Who, app: AppDep) -> None:
-    """Change your password (the current one is required); other sign-ins end."""
+    """Change your password (the current one is required); other sign-ins and tokens end."""
     accounts.change_password(app, who, current=body.current_password, new=body.new_password)
 
 
