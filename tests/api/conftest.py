@@ -135,7 +135,14 @@ class Clients:
         assert made.status_code == 201, made.text
         csrf = made.json()["csrf_token"]
         client.headers["X-CSRF-Token"] = csrf
-        return User(client, "cookie", name, password, csrf)
+        return User(
+            client,
+            "cookie",
+            name,
+            password,
+            csrf,
+            data={"recovery_key": made.json()["recovery_key"]},
+        )
 
     def sign_in(self, user: User, *, agent: str = "another browser") -> User:
         """Sign `user` in again from a new browser (a new sign-in session)."""

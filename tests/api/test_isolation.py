@@ -29,7 +29,12 @@ ROUTES = [
     if "together" not in op.get("tags", ())
 ]
 ACTORS = ("owner", "other", "anonymous")
-PUBLIC = {("GET", "/api/v1/health"), ("POST", "/api/v1/accounts"), ("POST", "/api/v1/auth/login")}
+PUBLIC = {
+    ("GET", "/api/v1/health"),
+    ("POST", "/api/v1/accounts"),
+    ("POST", "/api/v1/auth/login"),
+    ("POST", "/api/v1/account/recover"),
+}
 
 
 @dataclass
@@ -58,6 +63,7 @@ class World:
             self.a.data["token"],
             calendar,
             self.a.data["channel_secret"],
+            self.a.data["recovery_key"],
         ]
 
 
@@ -102,6 +108,19 @@ EXPECTED: dict[tuple[str, str], Row] = {
     ("POST", "/api/v1/account/password"): Row(
         204, 422,
         body=lambda w, actor: {"current_password": w.a.password, "new_password": "y" * 12},
+    ),
+    # The forgotten-password door: B, signed in or not, tries A's name with B's own
+    # recovery key (refused); the owner resets A's password with A's key.
+    ("POST", "/api/v1/account/recover"): Row(
+        200, 401, 401,
+        body=lambda w, actor: {
+            "username": w.a.username,
+            "recovery_key": (w.a if actor == "owner" else w.b).data["recovery_key"],
+            "new_password": "z" * 12,
+        },
+    ),
+    ("POST", "/api/v1/account/recovery-key"): Row(
+        201, 422, body=lambda w, actor: {"password": w.a.password}
     ),
     # B sends A's password: wrong for B's own account, so nothing is deleted
     ("DELETE", "/api/v1/account"): Row(204, 422, body=lambda w, actor: {"password": w.a.password}),

@@ -22,13 +22,19 @@ OPERATIONS = [
     for method, operation in ops.items()
 ]
 IDS = [f"{m} {p}" for m, p, _ in OPERATIONS]
-PUBLIC = {("GET", "/api/v1/health"), ("POST", "/api/v1/accounts"), ("POST", "/api/v1/auth/login")}
+PUBLIC = {
+    ("GET", "/api/v1/health"),
+    ("POST", "/api/v1/accounts"),
+    ("POST", "/api/v1/auth/login"),
+    ("POST", "/api/v1/account/recover"),
+}
 FILES = {"application/pdf"}  # a success may be a file (GET /report) instead of JSON
 
 # Statuses the services raise for these operations besides the common ones.
 RAISES: dict[tuple[str, str], set[int]] = {
     ("POST", "/api/v1/accounts"): {409},  # the username is taken
     ("POST", "/api/v1/auth/login"): {429},  # too many failed sign-ins
+    ("POST", "/api/v1/account/recover"): {429},  # the same limit
     ("POST", "/api/v1/toys"): {409},  # an item of that name exists
     ("PATCH", "/api/v1/toys/{toy_id}"): {409},  # renamed onto another item
     ("POST", "/api/v1/plans"): {409},  # a running plan of that name exists

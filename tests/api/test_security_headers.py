@@ -31,6 +31,8 @@ DOORS = {
     ("POST", "/signup"),
     ("POST", "/login"),
     ("POST", "/login/code"),  # the second step: a pending sign-in's cookie, no session yet
+    ("POST", "/api/v1/account/recover"),  # a forgotten password: the recovery key
+    ("POST", "/forgot"),
 }
 
 

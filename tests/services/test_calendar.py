@@ -29,7 +29,7 @@ def settings(database_url: str) -> Settings:
 
 
 def sign_up(app, name: str = "alice"):
-    profile, token = accounts.register(
+    profile, token, _ = accounts.register(
         app,
         username=name,
         password="a long passphrase",

@@ -30,8 +30,18 @@ def signed_up(base_url: str, username: str = "alice") -> tuple[httpx.Client, str
             "units": "mm",
         },
     )
-    assert response.status_code == 303, response.text
+    assert response.status_code == 200, response.text
+    assert RECOVERY_KEY.search(response.text), "the recovery key is shown at sign-up"
     return client, csrf_of(client.get("/more").text)
+
+
+RECOVERY_KEY = re.compile(r"<code>((?:[0-9A-Z]{4}-){13}[0-9A-Z]{4})</code>")
+
+
+def recovery_key_of(html: str) -> str:
+    found = RECOVERY_KEY.search(html)
+    assert found, "the page shows no recovery key"
+    return found[1]
 
 
 def field_errors(html: str) -> list[str]:

@@ -76,6 +76,7 @@ def test_make_the_address_in_a_browser_and_fetch_it(browser, phone, live_server)
     page.fill("#password", PASSWORD)
     page.check("input[name=adult]")
     page.click("text=Create account")
+    page.click("text=Continue")  # after the recovery key, shown once
     page.wait_for_url("**/toys?welcome=1")
     csrf = csrf_of(page.content())
     made = page.request.post(

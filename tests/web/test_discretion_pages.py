@@ -131,6 +131,7 @@ def test_escape_twice_lands_on_the_neutral_page_and_back_does_not_return(phone, 
     page.fill("#password", PASSWORD)
     page.check("input[name=adult]")
     page.click("text=Create account")
+    page.click("text=Continue")  # after the recovery key, shown once
     page.wait_for_url("**/toys?welcome=1")
     page.goto("/progress")
     page.keyboard.press("Escape")
@@ -204,6 +205,7 @@ def test_setting_up_two_step_sign_in_in_a_browser_breaks_no_policy(phone, live_s
     page.fill("#password", PASSWORD)
     page.check("input[name=adult]")
     page.click("text=Create account")
+    page.click("text=Continue")  # after the recovery key, shown once
     page.wait_for_url("**/toys?welcome=1")
     page.goto("/settings")
     page.fill("#totp_password", PASSWORD)

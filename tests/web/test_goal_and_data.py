@@ -160,6 +160,7 @@ def sign_up(page, username: str) -> None:
     page.fill("#password", PASSWORD)
     page.check("input[name=adult]")
     page.click("text=Create account")
+    page.click("text=Continue")  # after the recovery key, shown once
     page.wait_for_url("**/toys?welcome=1")
 
 

@@ -35,6 +35,10 @@ def sign_up(page) -> None:
     page.check("input[name=adult]")
     screenshot(page, "01-signup")
     page.click("text=Create account")
+    key = page.text_content("#recovery-key").strip()
+    assert len(key.split("-")) == 14, key
+    screenshot(page, "01b-recovery-key")
+    page.click("text=Continue")  # after the recovery key, shown once
     page.wait_for_url("**/toys?welcome=1")
 
 

@@ -88,6 +88,7 @@ def test_add_and_test_a_channel_in_a_browser(browser, phone, live_server):
     page.fill("#password", PASSWORD)
     page.check("input[name=adult]")
     page.click("text=Create account")
+    page.click("text=Continue")  # after the recovery key, shown once
     page.wait_for_url("**/toys?welcome=1")
     with receiving(live_server.clock) as receiver:
         page.goto("/settings")

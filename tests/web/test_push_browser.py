@@ -90,6 +90,7 @@ def open_settings(context, username: str) -> object:
     page.fill("#password", PASSWORD)
     page.check("input[name=adult]")
     page.click("text=Create account")
+    page.click("text=Continue")  # after the recovery key, shown once
     page.wait_for_url("**/toys?welcome=1")
     page.goto("/settings")
     page.errors = errors  # checked by the tests

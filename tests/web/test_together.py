@@ -277,6 +277,7 @@ def browser_sign_up(browser, live_server, username: str):
     page.select_option("#timezone", "Europe/Berlin")
     page.check("input[name=adult]")
     page.click("text=Create account")
+    page.click("text=Continue")  # after the recovery key, shown once
     page.wait_for_url("**/toys?welcome=1")
     return context, page
 

@@ -60,6 +60,29 @@ class SignedIn(BaseModel):
     csrf_token: str
 
 
+class Registered(SignedIn):
+    recovery_key: str = Field(
+        description="Shown once: it resets a forgotten password (POST "
+        "/api/v1/account/recover). Only its hash is kept, so it cannot be shown again."
+    )
+
+
+class RecoveryKeyOut(BaseModel):
+    recovery_key: str = Field(description="The new recovery key, shown once; the old one ended.")
+
+
+class Recover(Strict):
+    username: StrictStr = Field(max_length=64)
+    recovery_key: StrictStr = Field(
+        max_length=200, description="As shown: case, spaces and dashes do not matter."
+    )
+    new_password: StrictStr = Field(min_length=8, max_length=256)
+
+
+class RecoveryKeyNew(Strict):
+    password: StrictStr = Field(max_length=256)
+
+
 class ProfileOut(BaseModel):
     username: str
     timezone: str

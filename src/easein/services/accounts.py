@@ -34,6 +34,8 @@ ACCESS_TOKEN = "token"  # noqa: S105 (a kind of sign-in, not a secret)
 # A right password waiting for its second factor: signs nobody in (see `authenticate`).
 PENDING = "totp_pending"
 PENDING_FOR = timedelta(minutes=5)
+# What a password change or a recovery ends: every way in (a calendar feed only reads).
+SIGN_IN_KINDS = (BROWSER, ACCESS_TOKEN, PENDING)
 DECOY_MARK = "!"
 
 
@@ -134,8 +136,13 @@ def register(
     timezone: str,
     units: str,
     client: str = "browser",
-) -> tuple[Profile, str]:
-    """Create a person, their account (adults only) and a first sign-in, in one transaction."""
+) -> tuple[Profile, str, str]:
+    """Create a person, their account (adults only) and a first sign-in, in one transaction.
+
+    Returns the profile, the sign-in token and the recovery key's text (shown once).
+    """
+    from easein.services import recovery
+
     name = check_username(username)
     check_password(password, username=name)
     digest = hasher(app).hash(password)
@@ -152,7 +159,7 @@ def register(
             units=units,
         )
         token, _ = _new_sign_in(db, app, account.id, BROWSER, client)
-        return _profile_of(db, account.person_id), token
+        return _profile_of(db, account.person_id), token, recovery.issue(account)
 
 
 def add_account(
@@ -224,13 +231,8 @@ def _first_factor(app: App, username: str, password: str) -> _Verified:
     """
     from argon2.exceptions import InvalidHashError, VerificationError
 
-    key = _throttle_key(username)
-    now = app.now()
-    window = now - timedelta(minutes=app.settings.login_window_minutes)
+    key = throttle_check(app, username)
     with app.db.reading() as db:
-        failures = db.scalar(
-            select(func.count()).where(LoginFailureRow.key == key, LoginFailureRow.at >= window)
-        )
         account = db.scalars(
             select(AccountRow).where(AccountRow.username == username.strip().lower())
         ).first()
@@ -242,10 +244,6 @@ def _first_factor(app: App, username: str, password: str) -> _Verified:
                 .where(DecoyRow.account_id == account.id)
             ).first()
         on = {a.id: second_factor.is_on(db, a.id) for a in (account, decoy) if a is not None}
-    if (failures or 0) >= app.settings.login_max_failures:
-        raise TooManyAttempts(
-            "too many failed sign-ins: wait a few minutes and try again", field="username"
-        )
     ph = hasher(app)
     dummy = _dummy_hash(app)  # made on the first sign-in of either kind, then cached
     matched = None
@@ -257,7 +255,7 @@ def _first_factor(app: App, username: str, password: str) -> _Verified:
         except (VerificationError, InvalidHashError):
             continue
     if matched is None:
-        _record_failure(app, key)
+        record_failure(app, key)
         raise NotAuthenticated("wrong username or password", field="password")
     # Hashes made with other Argon2 parameters (older, weaker settings) are redone now,
     # while the password is at hand; hashed before the write so no lock waits on it.
@@ -266,7 +264,22 @@ def _first_factor(app: App, username: str, password: str) -> _Verified:
     return _Verified(matched.id, key, stored, rehashed, on[matched.id])
 
 
-def _record_failure(app: App, key: str) -> None:
+def throttle_check(app: App, username: str) -> str:
+    """Raise `TooManyAttempts` if `username` failed too often lately; return its throttle key."""
+    key = _throttle_key(username)
+    window = app.now() - timedelta(minutes=app.settings.login_window_minutes)
+    with app.db.reading() as db:
+        failures = db.scalar(
+            select(func.count()).where(LoginFailureRow.key == key, LoginFailureRow.at >= window)
+        )
+    if (failures or 0) >= app.settings.login_max_failures:
+        raise TooManyAttempts(
+            "too many failed sign-ins: wait a few minutes and try again", field="username"
+        )
+    return key
+
+
+def record_failure(app: App, key: str) -> None:
     with app.db.writing() as db:
         db.add(LoginFailureRow(key=key, at=app.now()))
 
@@ -304,7 +317,7 @@ def login(
             right = second_factor.use_code(db, app, verified.account_id, totp)
             if right:
                 return _complete(db, app, verified, client)
-        _record_failure(app, verified.key)
+        record_failure(app, verified.key)
         raise SecondFactorRequired(CODE_WRONG, field="totp")
     with app.db.writing() as db:
         return _complete(db, app, verified, client)
@@ -364,7 +377,7 @@ def finish_login(app: App, *, pending: str, code: str, client: str = "browser") 
         if second_factor.use_code(db, app, account.id, code):
             db.execute(delete(AuthSessionRow).where(AuthSessionRow.id == row.id))
             return _complete(db, app, verified, client)
-    _record_failure(app, key)
+    record_failure(app, key)
     raise SecondFactorRequired(CODE_WRONG, field="code")
 
 
@@ -493,11 +506,13 @@ def change_password(app: App, principal: Principal, *, current: str, new: str) -
         account.password_changed_at = app.now()
         # Every other sign-in ends, personal access tokens too: a password is changed
         # after a leak or a break-up, and a token made with the old one must not outlive it.
-        # (Only the sign-in or token making this change goes on.)
+        # (Only the sign-in or token making this change goes on. The calendar feed, read-only
+        # and revoked on its own, stays.)
         db.execute(
             delete(AuthSessionRow).where(
                 AuthSessionRow.account_id == principal.account_id,
                 AuthSessionRow.id != principal.session_id,
+                AuthSessionRow.kind.in_(SIGN_IN_KINDS),
             )
         )
 

@@ -27,6 +27,9 @@ class AccountRow(Base):
     password_hash: Mapped[str] = mapped_column(String(255), nullable=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    # SHA-256 of the recovery key shown once (services.recovery); None for accounts
+    # made before recovery keys, until they make one in Settings, and for decoys.
+    recovery_key_hash: Mapped[str | None] = mapped_column(String(64))
 
 
 class AuthSessionRow(Base):

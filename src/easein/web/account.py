@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from easein.api.deps import COOKIE
 from easein.api.routes.account import set_session_cookie
 from easein.domain.errors import EaseInError
-from easein.services import accounts
+from easein.services import accounts, recovery
 from easein.web import forms
 from easein.web.auth import (
     Core,
@@ -79,7 +79,7 @@ def signup(request: Request, app: Core, form: Form) -> Response:
     username = forms.text(form, "username")
     password = str(form.get("password") or "")
     try:
-        _, token = accounts.register(
+        _, token, recovery_key = accounts.register(
             app,
             username=username,
             password=password,
@@ -88,11 +88,59 @@ def signup(request: Request, app: Core, form: Form) -> Response:
             units=forms.text(form, "units", "mm") or "mm",
             client=request.headers.get("user-agent", "browser")[:80],
         )
-        response = RedirectResponse("/toys?welcome=1", status_code=303)
-        set_session_cookie(response, app, token)
-        return response
     except EaseInError as error:
         return _refused(request, "signup.html", error, values)
+    # The recovery key is shown in this answer, never stored in the clear nor redirected.
+    response = recovery_page(
+        request, recovery_key, "Your account is ready", "/toys?welcome=1", "Continue"
+    )
+    set_session_cookie(response, app, token)
+    return response
+
+
+def recovery_page(
+    request: Request,
+    recovery_key: str,
+    heading: str,
+    next_url: str,
+    next_label: str,
+    who: accounts.Principal | None = None,
+) -> Response:
+    """The page that shows a recovery key, once (private: never stored by the browser)."""
+    context = {
+        "recovery_key": recovery_key,
+        "heading": heading,
+        "next_url": next_url,
+        "next_label": next_label,
+    }
+    return page(request, "recovery_key.html", context, who=who)
+
+
+@router.get("/forgot", response_class=HTMLResponse)
+def forgot_page(request: Request, who: MaybeViewer) -> Response:
+    if who is not None:
+        return RedirectResponse("/settings", status_code=303)
+    return page(request, "forgot.html", {"values": {}}, private=False)
+
+
+@router.post("/forgot", response_class=HTMLResponse)
+def forgot(request: Request, app: Core, form: Form) -> Response:
+    """A new password with the recovery key; the next recovery key is shown once."""
+    values = {"username": forms.text(form, "username")}
+    if not same_origin(request):
+        return page(request, "refused.html", status=403)
+    try:
+        recovery_key = recovery.reset_password(
+            app,
+            username=values["username"],
+            recovery_key=str(form.get("recovery_key") or ""),
+            new_password=str(form.get("new_password") or ""),
+        )
+    except EaseInError as error:
+        return _refused(request, "forgot.html", error, values)
+    return recovery_page(
+        request, recovery_key, "Your password is changed", "/login", "Sign in with it"
+    )
 
 
 @router.get("/login", response_class=HTMLResponse)

@@ -10,13 +10,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from easein.api.deps import COOKIE
 from easein.domain.errors import EaseInError, InvalidInput
 from easein.domain.policy import THRESHOLDS
-from easein.services import accounts, notify_channels
+from easein.services import accounts, notify_channels, recovery
 from easein.services import calendar as calendar_feed
 from easein.services.accounts import Principal
 from easein.services.app import App
 from easein.services.profile import update_profile
 from easein.web import data_page, forms, notifications_page
-from easein.web.account import time_zones
+from easein.web.account import recovery_page, time_zones
 from easein.web.auth import Core, Form, Poster, Viewer
 from easein.web.render import page
 from easein.web.security_page import SAVED as SECURITY_SAVED
@@ -37,7 +37,7 @@ THRESHOLD_NAMES = {
 }
 SAVED = {
     "profile": "Saved.",
-    "password": "Password changed. Your other sign-ins have ended.",
+    "password": "Password changed. Your other sign-ins and tokens have ended.",
     "sign-in": "That sign-in has ended.",
     "calendar": "The calendar feed is revoked: its address no longer works.",
     "channel-added": "Channel added. Send it a test to check that it works.",
@@ -66,6 +66,7 @@ def settings_context(app: App, who: Principal) -> dict[str, Any]:
             for t in THRESHOLDS
         ],
         "delete_phrase": DELETE_PHRASE,
+        "has_recovery_key": recovery.has_key(app, who),
         "values": {},
         **security_context(app, who),  # two-step sign-in, decoy PIN, auto-delete
     }
@@ -112,6 +113,18 @@ def password(request: Request, app: Core, who: Poster, form: Form) -> Response:
     except EaseInError as error:
         return _again(request, app, who, error)
     return RedirectResponse("/settings?saved=password", status_code=303)
+
+
+@router.post("/settings/recovery-key", response_class=HTMLResponse)
+def recovery_key(request: Request, app: Core, who: Poster, form: Form) -> Response:
+    """A new recovery key (password needed), shown once; the old one stops working."""
+    try:
+        text = recovery.replace(app, who, password=str(form.get("recovery_password") or ""))
+    except EaseInError as error:
+        if error.field == "password":
+            error.field = "recovery_password"
+        return _again(request, app, who, error)
+    return recovery_page(request, text, "A new recovery key", "/settings", "Back to Settings", who)
 
 
 @router.post("/settings/sign-ins/{session_id}/end", response_class=HTMLResponse)

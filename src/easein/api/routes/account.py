@@ -12,14 +12,18 @@ from easein.api.schemas import (
     PasswordChange,
     ProfileOut,
     ProfileUpdate,
+    Recover,
+    RecoveryKeyNew,
+    RecoveryKeyOut,
     Register,
+    Registered,
     ResourceId,
     SignedIn,
     SignInOut,
     TokenCreate,
     TokenCreated,
 )
-from easein.services import accounts
+from easein.services import accounts, recovery
 from easein.services.profile import update_profile
 
 router = APIRouter(tags=["account"], responses=ERROR_RESPONSES)
@@ -37,10 +41,11 @@ def set_session_cookie(response: Response, app: AppDep, token: str) -> None:
     )
 
 
-@router.post("/accounts", status_code=status.HTTP_201_CREATED, response_model=SignedIn)
-def register(body: Register, app: AppDep, request: Request, response: Response) -> SignedIn:
-    """Create an account (adults only) and sign in."""
-    _, token = accounts.register(
+@router.post("/accounts", status_code=status.HTTP_201_CREATED, response_model=Registered)
+def register(body: Register, app: AppDep, request: Request, response: Response) -> Registered:
+    """Create an account (adults only) and sign in. The answer carries the recovery key,
+    shown this once: keep it somewhere safe, apart from the password."""
+    _, token, recovery_key = accounts.register(
         app,
         username=body.username,
         password=body.password,
@@ -50,9 +55,10 @@ def register(body: Register, app: AppDep, request: Request, response: Response) 
         client=request.headers.get("user-agent", "browser")[:80],
     )
     set_session_cookie(response, app, token)
-    return SignedIn(
+    return Registered(
         username=body.username.strip().lower(),
         csrf_token=accounts.csrf_token(accounts.token_hash(token)),
+        recovery_key=recovery_key,
     )
 
 
@@ -136,6 +142,32 @@ def revoke_token(token_id: ResourceId, who: Who, app: AppDep) -> None:
 def change_password(body: PasswordChange, who: Who, app: AppDep) -> None:
     """Change your password (the current one is required); other sign-ins and tokens end."""
     accounts.change_password(app, who, current=body.current_password, new=body.new_password)
+
+
+@router.post(
+    "/account/recover",
+    response_model=RecoveryKeyOut,
+    responses={429: {"model": MessageBody, "description": "Too many failed attempts"}},
+)
+def recover(body: Recover, app: AppDep) -> RecoveryKeyOut:
+    """Forgot the password: set a new one with the recovery key (no sign-in needed).
+
+    Every sign-in and token of the account ends; the recovery key is used up and the
+    answer carries the next one, shown once. A wrong key and an unknown username get the
+    same 401, and count toward the 429 like wrong passwords. Two-step sign-in stays on.
+    """
+    text = recovery.reset_password(
+        app, username=body.username, recovery_key=body.recovery_key, new_password=body.new_password
+    )
+    return RecoveryKeyOut(recovery_key=text)
+
+
+@router.post(
+    "/account/recovery-key", status_code=status.HTTP_201_CREATED, response_model=RecoveryKeyOut
+)
+def new_recovery_key(body: RecoveryKeyNew, who: Who, app: AppDep) -> RecoveryKeyOut:
+    """Make a new recovery key (the password is required); the old one stops working."""
+    return RecoveryKeyOut(recovery_key=recovery.replace(app, who, password=body.password))
 
 
 @router.delete("/account", status_code=status.HTTP_204_NO_CONTENT)
