@@ -194,3 +194,45 @@ def test_the_login_form_answers_an_unknown_name_as_a_wrong_password(live_server)
     # The page keeps the name typed; apart from it, the two pages are the same.
     assert wrong.text.replace("alice", "NAME") == unknown.text.replace("nobody", "NAME")
     assert "set-cookie" not in wrong.headers and "set-cookie" not in unknown.headers
+
+
+# --- Unicode: one password however its letters were composed -------------------------------
+
+COMPOSED = "caf\u00e9 au lait du matin"  # é as one code point (NFC, NFKC)
+DECOMPOSED = "cafe\u0301 au lait du matin"  # e and a combining acute accent (NFD)
+
+
+def test_a_password_signs_in_however_its_accents_were_composed(live_server, clients: Clients):
+    assert register(clients.anonymous().client, "alice", DECOMPOSED).status_code == 201
+    client = clients.anonymous().client
+    assert login(client, "alice", COMPOSED).status_code == 200
+    assert login(client, "alice", DECOMPOSED).status_code == 200
+    assert login(client, "alice", "cafe au lait du matin").status_code == 401  # not stripped
+
+
+def test_a_hash_of_a_password_as_typed_is_redone_in_normal_form(database_url, live_server, clients):
+    """A hash made before normalising holds the decomposed form: it still signs in, and
+    that sign-in redoes the hash, after which either form works."""
+    from argon2 import PasswordHasher, Type
+    from argon2.exceptions import VerifyMismatchError
+
+    clients.sign_up("alice")
+    plain = PasswordHasher(time_cost=1, memory_cost=64, parallelism=1, type=Type.ID)
+    engine = make_engine(database_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                text("UPDATE accounts SET password_hash = :h WHERE username = 'alice'"),
+                {"h": plain.hash(DECOMPOSED)},
+            )
+    finally:
+        engine.dispose()
+    client = clients.anonymous().client
+    assert login(client, "alice", "not the password").status_code == 401
+    assert login(client, "alice", DECOMPOSED).status_code == 200
+    redone = stored_hash(database_url, "alice")
+    assert plain.verify(redone, COMPOSED)
+    with pytest.raises(VerifyMismatchError):
+        plain.verify(redone, DECOMPOSED)
+    assert login(client, "alice", COMPOSED).status_code == 200
+    assert stored_hash(database_url, "alice") == redone

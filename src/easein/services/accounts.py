@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
@@ -81,11 +82,48 @@ class SignIn:
     expires_at: datetime | None
 
 
+def normalise(password: str) -> str:
+    """The password as hashed: Unicode NFKC (NIST SP 800-63B, 5.1.1.2), so an accented
+    letter typed precomposed or as a letter and a combining accent is the same password."""
+    return unicodedata.normalize("NFKC", password)
+
+
 @cache
 def _hasher(time_cost: int, memory_kib: int, parallelism: int):  # type: ignore[no-untyped-def]
     from argon2 import PasswordHasher, Type
+    from argon2.exceptions import VerifyMismatchError
 
-    return PasswordHasher(
+    class NormalisingHasher(PasswordHasher):
+        """Argon2id over the NFKC form of the password.
+
+        A hash made before passwords were normalised holds the password as typed: when
+        the normal form does not match, the password as typed is tried too, and
+        `needs_rehash` then says so, so that the sign-in redoes the hash.
+        """
+
+        def hash(self, password: str | bytes, *, salt: bytes | None = None) -> str:
+            assert isinstance(password, str)
+            return super().hash(normalise(password), salt=salt)
+
+        def verify(self, hash: str | bytes, password: str | bytes) -> bool:
+            assert isinstance(password, str)
+            try:
+                return super().verify(hash, normalise(password))
+            except VerifyMismatchError:
+                if normalise(password) == password:
+                    raise
+                return super().verify(hash, password)
+
+        def needs_rehash(self, hash: str, password: str) -> bool:
+            """True for weaker parameters, or for a hash of a password not normalised."""
+            if self.check_needs_rehash(hash) or normalise(password) == password:
+                return self.check_needs_rehash(hash)
+            try:
+                return not super().verify(hash, normalise(password))
+            except VerifyMismatchError:
+                return True
+
+    return NormalisingHasher(
         time_cost=time_cost, memory_cost=memory_kib, parallelism=parallelism, type=Type.ID
     )
 
@@ -260,7 +298,7 @@ def _first_factor(app: App, username: str, password: str) -> _Verified:
     # Hashes made with other Argon2 parameters (older, weaker settings) are redone now,
     # while the password is at hand; hashed before the write so no lock waits on it.
     stored = matched.password_hash
-    rehashed = ph.hash(password) if ph.check_needs_rehash(stored) else None
+    rehashed = ph.hash(password) if ph.needs_rehash(stored, password) else None
     return _Verified(matched.id, key, stored, rehashed, on[matched.id])
 
 
