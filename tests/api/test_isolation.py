@@ -122,6 +122,13 @@ EXPECTED: dict[tuple[str, str], Row] = {
     ("POST", "/api/v1/account/recovery-key"): Row(
         201, 422, body=lambda w, actor: {"password": w.a.password}
     ),
+    # The wear timer has no id: each acts on the caller's own. A's is paused (a condition),
+    # so A's start is refused by safety; B's start with A's item finds no such item.
+    ("GET", "/api/v1/wear-timer"): Row(404, 404),
+    ("POST", "/api/v1/wear-timer"): Row(
+        409, 404, body=lambda w, actor: {"item_ids": [w.a.data["toy_id"]]}
+    ),
+    ("DELETE", "/api/v1/wear-timer"): Row(404, 404),
     # B sends A's password: wrong for B's own account, so nothing is deleted
     ("DELETE", "/api/v1/account"): Row(204, 422, body=lambda w, actor: {"password": w.a.password}),
     # two-step sign-in, decoy PIN, auto-delete: no ids; each acts on the caller's own

@@ -61,6 +61,20 @@ def test_a_bad_planned_time_is_a_422_naming_the_field(live_server):
     assert "Stop and log" not in client.get("/wear").text
 
 
+def test_an_item_without_a_flared_base_starts_no_timer(live_server):
+    """A crafted post (the form lists only usable items) meets the same rule as the log."""
+    client, csrf, plug = with_a_plug(live_server.url)
+    loose = {"csrf_token": csrf, "name": "Loose", "kind": "dildo", "diameter": "20", "base": "none"}
+    client.post("/toys", data=loose)
+    unsafe = next(t["id"] for t in client.get("/api/v1/toys").json() if t["name"] == "Loose")
+    refused = client.post(
+        "/wear/start", data={"csrf_token": csrf, "item": [plug, unsafe], "planned": "60"}
+    )
+    assert refused.status_code == 422
+    assert "Loose" in refused.text and "flared base" in refused.text
+    assert "Stop and log" not in client.get("/wear").text
+
+
 def test_forget_ends_the_timer_and_logs_nothing(live_server):
     client, csrf, plug = with_a_plug(live_server.url)
     client.post("/wear/start", data={"csrf_token": csrf, "item": plug, "planned": "60"})

@@ -39,6 +39,7 @@ def create_app(
         together_agreement,
         together_directives,
         training,
+        wear,
     )
 
     @asynccontextmanager
@@ -75,6 +76,7 @@ def create_app(
     api.include_router(account_security.router, prefix=API)
     api.include_router(training.router, prefix=API)
     api.include_router(goals.router, prefix=API)
+    api.include_router(wear.router, prefix=API)
     api.include_router(report.router, prefix=API)
     api.include_router(together.router, prefix=API)
     api.include_router(together_directives.router, prefix=API)

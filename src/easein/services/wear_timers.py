@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session as DbSession
 
 from easein.domain.errors import Conflict, InvalidInput
 from easein.domain.sessions import SessionKind
+from easein.domain.toys import check_usable
 from easein.notify.messages import Prefs
 from easein.notify.reminders import (
     Due,
@@ -35,6 +36,7 @@ from easein.notify.reminders import (
 from easein.services import training
 from easein.services.app import App
 from easein.services.profile import Profile
+from easein.services.toys import find_toy, load_toys
 from easein.store.codec import Context
 from easein.store.models import SessionRow
 from easein.store.notify_models import OutboxRow
@@ -170,6 +172,15 @@ def start(
     long wear is training too.
     """
     person_id = profile.person_id
+    _check_minutes(planned_minutes, "planned", zero_ok=False)
+    _check_minutes(checkin_minutes, "checkin", zero_ok=True)
+    if len(items) > MAX_ITEMS:
+        raise InvalidInput(f"at most {MAX_ITEMS} items", field="item", code="out_of_range")
+    with app.db.reading() as db:
+        toys = load_toys(db, app, person_id)
+    # Each item is the person's own and may be worn (rule toy.base_required): a timer is
+    # not started for an item the log would refuse.
+    worn = tuple(dict.fromkeys(check_usable(find_toy(toys, int(i))).id for i in items))
     safety = training.status(app, profile).safety
     if not safety.may_train:
         reasons = "; ".join(r.message for r in safety.reasons)
@@ -178,15 +189,10 @@ def start(
             field="item",
             code="not_ready",
         )
-    _check_minutes(planned_minutes, "planned", zero_ok=False)
-    _check_minutes(checkin_minutes, "checkin", zero_ok=True)
-    if len(items) > MAX_ITEMS:
-        raise InvalidInput(f"at most {MAX_ITEMS} items", field="item", code="out_of_range")
     already = running(app, person_id)
     if already is not None:
         return already
     now = app.now()
-    worn = tuple(int(i) for i in items)
     data = {"items": list(worn), "checkin": checkin_minutes}
     with app.db.writing() as db:
         timer_id = db.execute(
