@@ -302,7 +302,7 @@ def _first_factor(app: App, username: str, password: str) -> _Verified:
     return _Verified(matched.id, key, stored, rehashed, on[matched.id])
 
 
-def throttle_check(app: App, username: str) -> str:
+def throttle_check(app: App, username: str, *, field: str = "username") -> str:
     """Raise `TooManyAttempts` if `username` failed too often lately; return its throttle key."""
     key = _throttle_key(username)
     window = app.now() - timedelta(minutes=app.settings.login_window_minutes)
@@ -312,7 +312,7 @@ def throttle_check(app: App, username: str) -> str:
         )
     if (failures or 0) >= app.settings.login_max_failures:
         raise TooManyAttempts(
-            "too many failed sign-ins: wait a few minutes and try again", field="username"
+            "too many failed sign-ins: wait a few minutes and try again", field=field
         )
     return key
 
@@ -400,16 +400,7 @@ def finish_login(app: App, *, pending: str, code: str, client: str = "browser") 
         account = db.get(AccountRow, row.account_id) if row is not None else None
     if row is None or account is None or row.expires_at is None or now >= row.expires_at:
         raise NotAuthenticated("that took too long: sign in again", field="password")
-    key = _throttle_key(account.username)
-    window = now - timedelta(minutes=app.settings.login_window_minutes)
-    with app.db.reading() as db:
-        failures = db.scalar(
-            select(func.count()).where(LoginFailureRow.key == key, LoginFailureRow.at >= window)
-        )
-    if (failures or 0) >= app.settings.login_max_failures:
-        raise TooManyAttempts(
-            "too many failed sign-ins: wait a few minutes and try again", field="code"
-        )
+    key = throttle_check(app, account.username, field="code")
     verified = _Verified(account.id, key, account.password_hash, None, True)
     with app.db.writing() as db:
         if second_factor.use_code(db, app, account.id, code):
