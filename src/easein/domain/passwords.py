@@ -10,6 +10,7 @@ EaseIn ships.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Container
 
 from easein.domain.errors import InvalidInput
@@ -23,6 +24,13 @@ TOO_SHORT = "password_too_short"
 TOO_LONG = "password_too_long"
 COMMON = "password_common"
 IS_USERNAME = "password_is_username"
+
+
+def normalise(password: str) -> str:
+    """The password as hashed and as a key is derived from it: Unicode NFKC (SP 800-63B,
+    5.1.1.2), so an accented letter typed precomposed or as a letter and a combining
+    accent is the same password."""
+    return unicodedata.normalize("NFKC", password)
 
 
 def comparable(password: str) -> str:

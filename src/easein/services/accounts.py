@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import secrets
-import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cache
 
@@ -21,13 +21,21 @@ from sqlalchemy.orm import Session as DbSession
 from easein.domain import passwords
 from easein.domain.errors import Conflict, EaseInError, InvalidInput, NotFound
 from easein.domain.units import Units
-from easein.services import second_factor
+from easein.services import account_keys, second_factor
 from easein.services.app import App
 from easein.services.common_passwords import common_passwords
 from easein.services.profile import Profile, create_person
-from easein.store.account_models import AccountRow, AuthSessionRow, DecoyRow, LoginFailureRow
+from easein.store.account_models import (
+    AccountKeyRow,
+    AccountRow,
+    AuthSessionRow,
+    DecoyRow,
+    LoginFailureRow,
+)
+from easein.store.crypto import DecryptionFailed
 from easein.store.models import Person
 
+logger = logging.getLogger(__name__)
 MIN_PASSWORD = passwords.MIN_LENGTH
 MAX_PASSWORD = passwords.MAX_LENGTH
 BROWSER = "browser"
@@ -68,6 +76,9 @@ class Principal:
     kind: str
     token_hash: str
     profile: Profile
+    # The account's data key, opened with this sign-in's token (services.account_keys);
+    # None for a sign-in made before data keys existed. Never shown nor logged.
+    data_key: bytes | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -82,10 +93,7 @@ class SignIn:
     expires_at: datetime | None
 
 
-def normalise(password: str) -> str:
-    """The password as hashed: Unicode NFKC (NIST SP 800-63B, 5.1.1.2), so an accented
-    letter typed precomposed or as a letter and a combining accent is the same password."""
-    return unicodedata.normalize("NFKC", password)
+normalise = passwords.normalise
 
 
 @cache
@@ -184,6 +192,7 @@ def register(
     name = check_username(username)
     check_password(password, username=name)
     digest = hasher(app).hash(password)
+    kek = account_keys.password_kek(app, password)  # before the write: no lock waits on it
     with app.db.writing() as db:
         if db.scalar(select(AccountRow.id).where(AccountRow.username == name)) is not None:
             raise Conflict("that username is taken", field="username")
@@ -196,8 +205,10 @@ def register(
             timezone=timezone,
             units=units,
         )
-        token, _ = _new_sign_in(db, app, account.id, BROWSER, client)
-        return _profile_of(db, account.person_id), token, recovery.issue(account)
+        recovery_key, shown = recovery.issue(account)
+        data_key = account_keys.create(db, app, account.id, kek, recovery_key)
+        token, _ = _new_sign_in(db, app, account.id, BROWSER, client, data_key)
+        return _profile_of(db, account.person_id), token, shown
 
 
 def add_account(
@@ -226,7 +237,7 @@ def add_account(
 
 
 def _new_sign_in(
-    db: DbSession, app: App, account_id: int, kind: str, name: str
+    db: DbSession, app: App, account_id: int, kind: str, name: str, data_key: bytes | None
 ) -> tuple[str, AuthSessionRow]:
     token = secrets.token_urlsafe(32)
     now = app.now()
@@ -239,6 +250,9 @@ def _new_sign_in(
         created_at=now,
         last_seen_at=now,
         expires_at=expires,
+        wrapped_key=(
+            None if data_key is None else account_keys.for_sign_in(token, data_key, account_id)
+        ),
     )
     db.add(row)
     db.flush()
@@ -258,6 +272,7 @@ class _Verified:
     verified_hash: str
     rehashed: str | None
     second_factor: bool
+    data_key: bytes | None = field(default=None, repr=False)
 
 
 def _first_factor(app: App, username: str, password: str) -> _Verified:
@@ -299,7 +314,30 @@ def _first_factor(app: App, username: str, password: str) -> _Verified:
     # while the password is at hand; hashed before the write so no lock waits on it.
     stored = matched.password_hash
     rehashed = ph.hash(password) if ph.needs_rehash(stored, password) else None
-    return _Verified(matched.id, key, stored, rehashed, on[matched.id])
+    data_key = open_keys(app, matched.id, password)
+    return _Verified(matched.id, key, stored, rehashed, on[matched.id], data_key)
+
+
+def open_keys(app: App, account_id: int, password: str) -> bytes:
+    """The account's data key, opened with its verified password; an account made before
+    data keys existed gets one now."""
+    try:
+        with app.db.reading() as db:
+            data_key = account_keys.by_password(db, account_id, password)
+        lost = False
+    except DecryptionFailed:
+        # The password was verified, yet does not open the key: the password was set
+        # behind EaseIn's back (an operator's reset). The key cannot be opened any more;
+        # a new one replaces it (nothing is sealed under data keys yet).
+        data_key, lost = None, True
+        logger.warning("account %s: the password does not open its data key: a new one", account_id)
+    if data_key is not None:
+        return data_key
+    kek = account_keys.password_kek(app, password)
+    with app.db.writing() as db:
+        if lost or db.get(AccountKeyRow, account_id) is None:
+            return account_keys.create(db, app, account_id, kek)
+    return open_keys(app, account_id, password)  # made meanwhile by another sign-in
 
 
 def throttle_check(app: App, username: str, *, field: str = "username") -> str:
@@ -326,7 +364,7 @@ def _complete(db: DbSession, app: App, verified: _Verified, client: str) -> str:
     """Sign in for good (in the caller's write): clear the failures, rehash, new sign-in."""
     db.execute(delete(LoginFailureRow).where(LoginFailureRow.key == verified.key))
     _rehash(db, verified)
-    token, _ = _new_sign_in(db, app, verified.account_id, BROWSER, client)
+    token, _ = _new_sign_in(db, app, verified.account_id, BROWSER, client, verified.data_key)
     return token
 
 
@@ -382,7 +420,7 @@ def begin_login(
                 AuthSessionRow.expires_at < app.now(),
             )
         )
-        token, row = _new_sign_in(db, app, verified.account_id, PENDING, client)
+        token, row = _new_sign_in(db, app, verified.account_id, PENDING, client, verified.data_key)
         row.expires_at = app.now() + PENDING_FOR
         return token, False
 
@@ -401,7 +439,12 @@ def finish_login(app: App, *, pending: str, code: str, client: str = "browser") 
     if row is None or account is None or row.expires_at is None or now >= row.expires_at:
         raise NotAuthenticated("that took too long: sign in again", field="password")
     key = throttle_check(app, account.username, field="code")
-    verified = _Verified(account.id, key, account.password_hash, None, True)
+    data_key = (
+        None
+        if row.wrapped_key is None
+        else account_keys.from_sign_in(pending, row.wrapped_key, account.id)
+    )
+    verified = _Verified(account.id, key, account.password_hash, None, True, data_key)
     with app.db.writing() as db:
         if second_factor.use_code(db, app, account.id, code):
             db.execute(delete(AuthSessionRow).where(AuthSessionRow.id == row.id))
@@ -432,6 +475,7 @@ _WHO = (
         AuthSessionRow.kind,
         AuthSessionRow.last_seen_at,
         AuthSessionRow.expires_at,
+        AuthSessionRow.wrapped_key,
         AccountRow.id,
         AccountRow.username,
         Person.id,
@@ -454,7 +498,7 @@ def authenticate(app: App, token: str, *, kind: str | None = None) -> Principal:
         row = db.execute(_WHO, {"digest": digest}).first()
     if row is None:
         raise NotAuthenticated("sign in first", field="token")
-    (session_id, session_kind, last_seen, expires, account_id, username,
+    (session_id, session_kind, last_seen, expires, wrapped, account_id, username,
      person_id, timezone, units, revision, created_at) = row  # fmt: skip
     # Only these kinds sign anyone in: another kind's token (a calendar feed's) opens its
     # own thing and nothing else, even if a caller forgets to name the kind.
@@ -474,7 +518,8 @@ def authenticate(app: App, token: str, *, kind: str | None = None) -> Principal:
     # A decoy account is named "!" + its owner's name (no one can sign up so): it shows
     # the name the person typed, like any account.
     shown = username.lstrip(DECOY_MARK)
-    return Principal(account_id, shown, session_id, session_kind, digest, profile)
+    data_key = None if wrapped is None else account_keys.from_sign_in(token, wrapped, account_id)
+    return Principal(account_id, shown, session_id, session_kind, digest, profile, data_key)
 
 
 def logout(app: App, principal: Principal) -> None:
@@ -509,7 +554,9 @@ def create_access_token(app: App, principal: Principal, name: str) -> tuple[str,
     if not 1 <= len(clean) <= 80:
         raise InvalidInput("name: 1-80 characters", field="name")
     with app.db.writing() as db:
-        token, row = _new_sign_in(db, app, principal.account_id, ACCESS_TOKEN, clean)
+        token, row = _new_sign_in(
+            db, app, principal.account_id, ACCESS_TOKEN, clean, principal.data_key
+        )
         return token, SignIn(row.id, row.kind, row.name, row.created_at, row.last_seen_at, None)
 
 
@@ -527,12 +574,16 @@ def change_password(app: App, principal: Principal, *, current: str, new: str) -
         hasher(app).verify(stored, current)
     except VerificationError:
         raise InvalidInput("current_password is wrong", field="current_password") from None
+    # The data key stays; only its wrap under the password is redone.
+    data_key = principal.data_key or open_keys(app, principal.account_id, current)
     digest = hasher(app).hash(new)
+    kek = account_keys.password_kek(app, new)
     with app.db.writing() as db:
         account = db.get(AccountRow, principal.account_id)
         assert account is not None
         account.password_hash = digest
         account.password_changed_at = app.now()
+        account_keys.set_password(db, principal.account_id, data_key, kek)
         # Every other sign-in ends, personal access tokens too: a password is changed
         # after a leak or a break-up, and a token made with the old one must not outlive it.
         # (Only the sign-in or token making this change goes on. The calendar feed, read-only

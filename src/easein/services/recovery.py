@@ -16,7 +16,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session as DbSession
 
 from easein.domain.errors import InvalidInput
-from easein.services import accounts
+from easein.services import account_keys, accounts
 from easein.services.app import App
 from easein.store.account_models import AccountRow, AuthSessionRow, LoginFailureRow
 from easein.store.custody import BadRecoveryKey, new_recovery_key, parse_recovery_key
@@ -30,20 +30,24 @@ def _hash(key: bytes) -> str:
     return hashlib.sha256(b"easein/recovery-hash/v1" + key).hexdigest()
 
 
-def issue(account: AccountRow) -> str:
-    """Give `account` a new recovery key (in the caller's write); return its text, once."""
+def issue(account: AccountRow) -> tuple[bytes, str]:
+    """Give `account` a new recovery key (in the caller's write); return it and its text,
+    shown once. The caller wraps the account's data key under it."""
     key, text = new_recovery_key()
     account.recovery_key_hash = _hash(key)
-    return text
+    return key, text
 
 
 def replace(app: App, principal: accounts.Principal, *, password: str) -> str:
     """Make a new recovery key for the signed-in account (password needed); the old one ends."""
     accounts.verify_password(app, principal, password)
+    data_key = principal.data_key or accounts.open_keys(app, principal.account_id, password)
     with app.db.writing() as db:
         account = db.get(AccountRow, principal.account_id)
         assert account is not None
-        return issue(account)
+        key, text = issue(account)
+        account_keys.set_recovery(db, account.id, data_key, key)
+        return text
 
 
 def has_key(app: App, principal: accounts.Principal) -> bool:
@@ -75,16 +79,31 @@ def reset_password(app: App, *, username: str, recovery_key: str, new_password: 
     if not hmac.compare_digest(stored or _NOBODY, _hash(key)) or stored is None:
         accounts.record_failure(app, throttle)
         raise accounts.NotAuthenticated(REFUSED, field="recovery_key")
-    digest = accounts.hasher(app).hash(new_password)  # before the write: no lock waits on it
+    assert account is not None
+    # Before the write, so that no lock waits on them: the hash, the new password's key,
+    # and the data key the recovery key opens.
+    digest = accounts.hasher(app).hash(new_password)
+    kek = account_keys.password_kek(app, new_password)
+    with app.db.reading() as db:
+        data_key = account_keys.by_recovery(db, account.id, key)
     with app.db.writing() as db:
-        account = db.get(AccountRow, account.id) if account is not None else None
+        account = db.get(AccountRow, account.id)
         if account is None or account.recovery_key_hash != stored:  # used meanwhile
             raise accounts.NotAuthenticated(REFUSED, field="recovery_key")
         account.password_hash = digest
         account.password_changed_at = app.now()
         _end_every_sign_in(db, account.id)
         db.execute(delete(LoginFailureRow).where(LoginFailureRow.key == throttle))
-        return issue(account)
+        following, text = issue(account)
+        if data_key is None:
+            # The recovery key wrapped no data key (an account made before data keys, or
+            # one whose key was made at a sign-in since): a new one. Nothing is sealed
+            # under data keys yet (services.account_keys), so nothing is lost.
+            account_keys.create(db, app, account.id, kek, following)
+        else:
+            account_keys.set_password(db, account.id, data_key, kek)
+            account_keys.set_recovery(db, account.id, data_key, following)
+        return text
 
 
 def _end_every_sign_in(db: DbSession, account_id: int) -> None:

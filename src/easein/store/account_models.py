@@ -47,6 +47,9 @@ class AuthSessionRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The account's data key wrapped under a key derived from this sign-in's token, which
+    # only the client holds (services.account_keys); None for sign-ins made before.
+    wrapped_key: Mapped[bytes | None] = mapped_column(LargeBinary)
 
     __table_args__ = (Index("ix_auth_sessions_account", "account_id"),)
 
@@ -118,4 +121,29 @@ class InstallationKeyRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     key_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+
+
+class AccountKeyRow(Base):
+    """An account's data key, only ever wrapped (services.account_keys, store.custody).
+
+    `by_password`: under Argon2id of the password, with its own salt and parameters
+    (never the sign-in hash's); `by_recovery`: under the recovery key (None until one
+    wraps it). `public_key` / `private_key`: the account's X25519 pair, the private half
+    wrapped under the data key.
+    """
+
+    __tablename__ = "account_keys"
+
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True
+    )
+    salt: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
+    time_cost: Mapped[int] = mapped_column(Integer, nullable=False)
+    memory_kib: Mapped[int] = mapped_column(Integer, nullable=False)
+    parallelism: Mapped[int] = mapped_column(Integer, nullable=False)
+    by_password: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
+    by_recovery: Mapped[bytes | None] = mapped_column(LargeBinary)
+    public_key: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
+    private_key: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)

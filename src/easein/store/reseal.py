@@ -33,6 +33,17 @@ class Payload:
 
 TRAINEE = "JOIN pairings p ON p.id = t.pairing_id"
 
+# Binary columns that are not payloads: key material, already wrapped or public by
+# design (services.account_keys), never sealed by the codec.
+KEY_COLUMNS = (
+    ("account_keys", "salt"),
+    ("account_keys", "by_password"),
+    ("account_keys", "by_recovery"),
+    ("account_keys", "public_key"),
+    ("account_keys", "private_key"),
+    ("auth_sessions", "wrapped_key"),
+)
+
 PAYLOADS = (
     Payload("toys"),
     Payload("sessions"),
