@@ -79,6 +79,21 @@ _PASSWORD_CHECKED = (
 EXEMPT: list[Exempt] = [
     Exempt(
         "positive_data_acceptance",
+        r"POST /api/v1/import",
+        (422,),
+        r'"msg":"import: plans\.\d+: [^"]*(Use a phrase such as|not a normalised schedule)',
+        "a plan's schedule is a phrase read by a grammar (as for POST /plans)",
+    ),
+    Exempt(
+        "positive_data_acceptance",
+        r"POST /api/v1/(sessions|wear-timer)",
+        (422,),
+        r'"type":"(toy\.base_required|retired_item)"',
+        "an item worn must have a flared base or handle and not be retired: a rule on the "
+        "item the id names (safety), as for POST /sessions",
+    ),
+    Exempt(
+        "positive_data_acceptance",
         r"POST /api/v1/account/recover",
         (422,),
         r'"type":"(recovery_key_malformed|password_is_username)"',

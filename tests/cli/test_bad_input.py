@@ -307,8 +307,10 @@ def test_importing_a_missing_file_is_refused(empty_db: Cli, tmp_path: Path) -> N
         (("profile", "units"), "furlong", "profile.units"),
         (("sessions", 0, "bleeding"), "heavy", "sessions.0.bleeding"),
         (("format",), "something-else", "format"),
+        (("plans", 0, "at"), "25:99", "plans.0.at"),
+        (("plans", 0, "starts_on"), "2026-13-45", "plans.0"),
     ],
-    ids=["pain", "diameter", "kind", "units", "bleeding", "format"],
+    ids=["pain", "diameter", "kind", "units", "bleeding", "format", "no time", "no day"],
 )
 def test_importing_a_document_with_a_wrong_field_names_the_field_and_writes_nothing(
     exported: dict[str, object],

@@ -15,6 +15,8 @@ from easein.domain.units import Units
 from easein.services.profile import parse_timezone
 
 Scale = Field(ge=0, le=10)
+# `format: date` as well as the pattern: 2026-13-45 fits the pattern but is no day.
+DAY = r"^\d{4}-\d{2}-\d{2}$"
 
 
 class Strict(BaseModel):
@@ -110,10 +112,10 @@ class PlanDoc(Strict):
     name: str = Field(min_length=1, max_length=80)
     kind: Literal["stretch", "wear", "partnered"]
     rrule: str
-    starts_on: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
-    at: str = Field(pattern=r"^\d{2}:\d{2}$")
+    starts_on: str = Field(pattern=DAY, json_schema_extra={"format": "date"})
+    at: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")  # a real time of day
     duration_s: int = Field(gt=0, le=86400)
-    ended_on: str | None = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
+    ended_on: str | None = Field(pattern=DAY, json_schema_extra={"format": "date"})
 
     def payload(self) -> dict[str, Any]:
         return self.model_dump(exclude={"created_at"})
