@@ -461,3 +461,22 @@ def test_deleting_the_account_needs_the_password_and_removes_everything(
 
     again = clients.sign_up("alice")  # the name is free again, and the account is empty
     assert again.export()["toys"] == again.export()["sessions"] == []
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("tokens", {"name": "   "}),
+        ("toys", {"name": " \t ", "kind": "plug", "diameter_mm": 20.0, "base": "flared"}),
+        ("plans", {"name": "  ", "schedule": "nightly", "at": "21:30", "duration_min": 20}),
+    ],
+    ids=["token", "item", "plan"],
+)
+def test_a_name_of_only_spaces_is_refused_by_the_schema_itself(clients: Clients, path, body):
+    """The schema says so (a pattern), so a client reading it does not send one."""
+    alice = clients.sign_up("alice")
+    refused = alice.post(path, json=body)
+    assert refused.status_code == 422, refused.text
+    (problem,) = refused.json()["detail"]
+    assert problem["loc"] == ["body", "name"] and problem["type"] == "string_pattern_mismatch"
+    assert alice.ok("GET", path) == []  # nothing was made

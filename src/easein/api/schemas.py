@@ -113,8 +113,12 @@ class SignInOut(BaseModel):
     current: bool
 
 
+# A name is more than spaces (the services fold runs of spaces into one and trim).
+NOT_BLANK = r"\S"
+
+
 class TokenCreate(Strict):
-    name: StrictStr = Field(min_length=1, max_length=80)
+    name: StrictStr = Field(min_length=1, max_length=80, pattern=NOT_BLANK)
 
 
 class TokenCreated(BaseModel):
@@ -124,7 +128,7 @@ class TokenCreated(BaseModel):
 
 
 class ToyCreate(Strict):
-    name: StrictStr = Field(min_length=1, max_length=80)
+    name: StrictStr = Field(min_length=1, max_length=80, pattern=NOT_BLANK)
     kind: ToyKindName
     diameter_mm: Diameter
     base: BaseName | None = None
@@ -134,7 +138,7 @@ class ToyCreate(Strict):
 
 
 class ToyUpdate(Strict):
-    name: StrictStr | None = Field(default=None, min_length=1, max_length=80)
+    name: StrictStr | None = Field(default=None, min_length=1, max_length=80, pattern=NOT_BLANK)
     kind: ToyKindName | None = None
     diameter_mm: Diameter | None = None
     base: BaseName | None = None
@@ -265,7 +269,7 @@ class ConditionOut(BaseModel):
 
 
 class PlanCreate(Strict):
-    name: StrictStr = Field(min_length=1, max_length=80)
+    name: StrictStr = Field(min_length=1, max_length=80, pattern=NOT_BLANK)
     kind: Kind = "stretch"
     schedule: StrictStr = Field(max_length=200, description="'every night', 'mon,wed,fri', RRULE")
     at: StrictStr = Field(
