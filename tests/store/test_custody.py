@@ -1,8 +1,8 @@
 """Key custody primitives: published vectors, round trips, and every way a key must not open.
 
-`store.custody` is not wired into the services yet (docs/security.md says so); these
-tests pin the layer the user-held keys will stand on, including the issue's
-"wrong password rejected".
+`services.account_keys` keeps each account's data key with these primitives (its own
+tests: tests/services/test_account_keys.py); no payload is sealed under a data key yet.
+These tests pin the layer, including the issue's "wrong password rejected".
 """
 
 from __future__ import annotations

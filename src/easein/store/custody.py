@@ -1,7 +1,8 @@
 """Key custody: the primitives for keys that only the person (and whom they choose) holds.
 
-This is the layer under user-held keys (issue 5), built and tested on its own; no
-service uses it yet (docs/security.md, "Not protected yet", says what remains):
+This is the layer under user-held keys (issue 5): `services.account_keys` keeps each
+account's data key with it, and `services.recovery` writes recovery keys in its form.
+No payload is sealed under a data key yet (docs/security.md, "Not protected yet"):
 
 - **Wrapping.** A 256-bit key is wrapped (AES-256-GCM) by a key-encryption key (KEK);
   the associated data binds the purpose and the account, so a wrap made for one
