@@ -215,3 +215,11 @@ def test_a_two_step_sign_in_carries_the_key_through_its_pending_half(app, clock)
     with app.db.reading() as db:  # the pending half and its wrap are gone
         kinds = db.scalars(select(AuthSessionRow.kind)).all()
     assert accounts.PENDING not in kinds
+
+
+def test_a_sign_in_whose_wrap_was_altered_must_sign_in_again(app):
+    alice, token, _ = sign_up(app)
+    with app.db.writing() as db:
+        db.execute(update(AuthSessionRow).values(wrapped_key=bytes(60)))
+    with pytest.raises(accounts.NotAuthenticated, match="sign in again"):
+        accounts.authenticate(app, token)

@@ -518,7 +518,12 @@ def authenticate(app: App, token: str, *, kind: str | None = None) -> Principal:
     # A decoy account is named "!" + its owner's name (no one can sign up so): it shows
     # the name the person typed, like any account.
     shown = username.lstrip(DECOY_MARK)
-    data_key = None if wrapped is None else account_keys.from_sign_in(token, wrapped, account_id)
+    try:
+        data_key = (
+            None if wrapped is None else account_keys.from_sign_in(token, wrapped, account_id)
+        )
+    except DecryptionFailed:  # altered in the database: this sign-in is no good any more
+        raise NotAuthenticated("sign in again", field="token") from None
     return Principal(account_id, shown, session_id, session_kind, digest, profile, data_key)
 
 
