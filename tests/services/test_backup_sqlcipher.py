@@ -8,9 +8,7 @@ was written. An --unencrypted backup holds an encrypted database and no key.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
-from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -25,10 +23,11 @@ from easein.services.profile import local_profile
 from easein.services.restore import restore_backup
 from easein.settings import Settings, cheap_hashing_for_tests_only
 from easein.store.keyfile import read_key_file
-from easein.store.sqlcipher import SQLITE_HEADER, database_key, open_file
+from easein.store.sqlcipher import SQLITE_HEADER, database_key
 from tests.backup_world import MARKER, age_key, build_world
 from tests.cli.conftest import Cli, run_cli
 from tests.conftest import FakeClock
+from tests.store.test_sqlcipher import table_hashes
 
 
 def cli_on(db: str, clock: FakeClock, capsys: pytest.CaptureFixture[str]) -> Cli:
@@ -57,18 +56,6 @@ def everything(app: App) -> dict:
 
 def dates_of(document: dict) -> list[str]:
     return sorted({s["started_at"][:10] for s in document["sessions"]})
-
-
-def rows(path: Path, key: bytes | None) -> dict[str, str]:
-    """Return a SHA-256 of the rows of every table of the SQLite file at `path`, either kind."""
-    with closing(open_file(path, key)) as conn:
-        names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
-        return {
-            name: hashlib.sha256(
-                "\n".join(sorted(repr(r) for r in conn.execute(f'SELECT * FROM "{name}"'))).encode()
-            ).hexdigest()
-            for name in names
-        }
 
 
 @pytest.fixture
@@ -116,7 +103,9 @@ def test_the_database_inside_a_backup_stays_encrypted(world, home, keys):
     master = read_key_file(home / "easein.key")
     copy = home.parent / "inside.db"
     copy.write_bytes(data)
-    assert rows(copy, database_key(master)) == rows(home / "easein.db", database_key(master))
+    assert table_hashes(copy, database_key(master)) == table_hashes(
+        home / "easein.db", database_key(master)
+    )
 
 
 def test_round_trip_to_a_new_machine(world, home, keys, tmp_path, clock):
