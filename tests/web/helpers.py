@@ -47,3 +47,16 @@ def recovery_key_of(html: str) -> str:
 def field_errors(html: str) -> list[str]:
     """Return the messages shown next to fields, unescaped."""
     return [unescape(m) for m in re.findall(r'class="field-error"[^>]*>([^<]+)<', html)]
+
+
+def sign_up_in(page, username: str, *, timezone: str | None = None) -> None:
+    """Sign up through the form in a real browser page, past the recovery key (shown once)."""
+    page.goto("/signup")
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    if timezone is not None:
+        page.select_option("#timezone", timezone)
+    page.check("input[name=adult]")
+    page.click("text=Create account")
+    page.click("text=Continue")
+    page.wait_for_url("**/toys?welcome=1")

@@ -12,7 +12,7 @@ from html import unescape
 import httpx
 
 from tests.web.conftest import AXE, screenshot
-from tests.web.helpers import PASSWORD, csrf_of, signed_up
+from tests.web.helpers import csrf_of, sign_up_in, signed_up
 from tests.web.test_accessibility import RUN_AXE
 
 URL = re.compile(r'<textarea id="calendar-url" readonly[^>]*>([^<]+)</textarea>')
@@ -71,13 +71,7 @@ def test_make_choose_and_revoke_the_address_with_plain_forms(live_server):
 
 def test_make_the_address_in_a_browser_and_fetch_it(browser, phone, live_server):
     page = phone
-    page.goto("/signup")
-    page.fill("#username", "robin")
-    page.fill("#password", PASSWORD)
-    page.check("input[name=adult]")
-    page.click("text=Create account")
-    page.click("text=Continue")  # after the recovery key, shown once
-    page.wait_for_url("**/toys?welcome=1")
+    sign_up_in(page, "robin")
     csrf = csrf_of(page.content())
     made = page.request.post(
         "/api/v1/plans",

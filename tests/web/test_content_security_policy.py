@@ -7,7 +7,7 @@ the test collects both while it walks the pages, uses HTMX and draws the charts.
 
 from __future__ import annotations
 
-from tests.web.helpers import PASSWORD, csrf_of
+from tests.web.helpers import csrf_of, sign_up_in
 
 SIGNED_OUT = [
     "/login", "/signup", "/forgot", "/emergency", "/guide", "/guide/safety", "/offline", "/nope",
@@ -55,13 +55,7 @@ def test_no_page_breaks_its_content_security_policy(phone):
     for path in SIGNED_OUT:
         visit(path)
 
-    page.goto("/signup")
-    page.fill("#username", "casey")
-    page.fill("#password", PASSWORD)
-    page.check("input[name=adult]")
-    page.click("text=Create account")
-    page.click("text=Continue")  # after the recovery key, shown once
-    page.wait_for_url("**/toys?welcome=1")  # a form post under the policy still works
+    sign_up_in(page, "casey")
     csrf = csrf_of(page.content())
     page.request.post(
         "/toys",

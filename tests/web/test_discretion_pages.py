@@ -13,7 +13,7 @@ import httpx
 import pyotp
 
 from tests.web.conftest import screenshot
-from tests.web.helpers import PASSWORD, csrf_of, field_errors, signed_up
+from tests.web.helpers import PASSWORD, csrf_of, field_errors, sign_up_in, signed_up
 
 
 def sign_in_form(
@@ -126,13 +126,7 @@ def test_hide_is_a_plain_link_to_a_neutral_page(live_server):
 
 def test_escape_twice_lands_on_the_neutral_page_and_back_does_not_return(phone, live_server):
     page = phone
-    page.goto("/signup")
-    page.fill("#username", "robin")
-    page.fill("#password", PASSWORD)
-    page.check("input[name=adult]")
-    page.click("text=Create account")
-    page.click("text=Continue")  # after the recovery key, shown once
-    page.wait_for_url("**/toys?welcome=1")
+    sign_up_in(page, "robin")
     page.goto("/progress")
     page.keyboard.press("Escape")
     page.wait_for_timeout(100)
@@ -200,13 +194,7 @@ def test_setting_up_two_step_sign_in_in_a_browser_breaks_no_policy(phone, live_s
         "console",
         lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None,
     )
-    page.goto("/signup")
-    page.fill("#username", "robin")
-    page.fill("#password", PASSWORD)
-    page.check("input[name=adult]")
-    page.click("text=Create account")
-    page.click("text=Continue")  # after the recovery key, shown once
-    page.wait_for_url("**/toys?welcome=1")
+    sign_up_in(page, "robin")
     page.goto("/settings")
     page.fill("#totp_password", PASSWORD)
     page.click("text=Set up two-step sign-in")

@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 
 from tests.web.conftest import screenshot
-from tests.web.helpers import PASSWORD, csrf_of, field_errors, signed_up
+from tests.web.helpers import csrf_of, field_errors, sign_up_in, signed_up
 
 
 def add_plug(client: httpx.Client, csrf: str, name: str, mm: str) -> None:
@@ -154,21 +154,11 @@ def test_a_bad_import_shows_one_clear_line_and_changes_nothing(live_server):
 # --- the same in a real browser ----------------------------------------------------------
 
 
-def sign_up(page, username: str) -> None:
-    page.goto("/signup")
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.check("input[name=adult]")
-    page.click("text=Create account")
-    page.click("text=Continue")  # after the recovery key, shown once
-    page.wait_for_url("**/toys?welcome=1")
-
-
 def test_set_a_goal_see_mm_to_go_download_and_import_in_a_browser(
     browser, phone, live_server, tmp_path: Path
 ):
     page = phone
-    sign_up(page, "robin")
+    sign_up_in(page, "robin")
     csrf = csrf_of(page.content())
     page.request.post(
         "/toys",
@@ -214,7 +204,7 @@ def test_set_a_goal_see_mm_to_go_download_and_import_in_a_browser(
                                   service_workers="block")  # fmt: skip
     try:
         other = context.new_page()
-        sign_up(other, "robin-new-phone")
+        sign_up_in(other, "robin-new-phone")
         other.goto("/settings/data")
         other.set_input_files("#file", str(saved))
         other.click("button:has-text('Import')")

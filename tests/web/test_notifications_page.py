@@ -4,7 +4,7 @@ test it for real on loopback, change quiet hours and wording, remove it; CSRF re
 from __future__ import annotations
 
 from tests.notify.receiver import receiving
-from tests.web.helpers import field_errors, signed_up
+from tests.web.helpers import field_errors, sign_up_in, signed_up
 
 SECRET = "web-secret-topic-77aa"
 
@@ -79,17 +79,10 @@ def test_channels_and_settings_with_plain_forms(live_server):
 
 def test_add_and_test_a_channel_in_a_browser(browser, phone, live_server):
     from tests.web.conftest import AXE, screenshot
-    from tests.web.helpers import PASSWORD
     from tests.web.test_accessibility import RUN_AXE
 
     page = phone
-    page.goto("/signup")
-    page.fill("#username", "robin")
-    page.fill("#password", PASSWORD)
-    page.check("input[name=adult]")
-    page.click("text=Create account")
-    page.click("text=Continue")  # after the recovery key, shown once
-    page.wait_for_url("**/toys?welcome=1")
+    sign_up_in(page, "robin")
     with receiving(live_server.clock) as receiver:
         page.goto("/settings")
         section = page.locator("section[aria-labelledby=notifications-title]")

@@ -24,7 +24,7 @@ from playwright.sync_api import Error as PlaywrightError
 
 from tests.notify.test_web_push import push_service
 from tests.web.conftest import PHONE, screenshot
-from tests.web.helpers import PASSWORD
+from tests.web.helpers import sign_up_in
 
 UNAVAILABLE = (
     "This browser could not set up notifications just now. "
@@ -85,13 +85,7 @@ def open_settings(context, username: str) -> object:
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto("/signup")
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.check("input[name=adult]")
-    page.click("text=Create account")
-    page.click("text=Continue")  # after the recovery key, shown once
-    page.wait_for_url("**/toys?welcome=1")
+    sign_up_in(page, username)
     page.goto("/settings")
     page.errors = errors  # checked by the tests
     return page

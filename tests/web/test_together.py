@@ -14,7 +14,7 @@ from html import unescape
 import httpx
 
 from tests.web.conftest import PHONE, screenshot
-from tests.web.helpers import PASSWORD, signed_up
+from tests.web.helpers import sign_up_in, signed_up
 from tests.web.test_accessibility import violations
 
 CODE = re.compile(r'id="invite-code">([^<]+)<')
@@ -271,14 +271,7 @@ def browser_sign_up(browser, live_server, username: str):
     )
     context.set_default_timeout(10_000)
     page = context.new_page()
-    page.goto("/signup")
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.select_option("#timezone", "Europe/Berlin")
-    page.check("input[name=adult]")
-    page.click("text=Create account")
-    page.click("text=Continue")  # after the recovery key, shown once
-    page.wait_for_url("**/toys?welcome=1")
+    sign_up_in(page, username, timezone="Europe/Berlin")
     return context, page
 
 
