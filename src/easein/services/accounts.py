@@ -593,13 +593,7 @@ def change_password(app: App, principal: Principal, *, current: str, new: str) -
         # after a leak or a break-up, and a token made with the old one must not outlive it.
         # (Only the sign-in or token making this change goes on. The calendar feed, read-only
         # and revoked on its own, stays.)
-        db.execute(
-            delete(AuthSessionRow).where(
-                AuthSessionRow.account_id == principal.account_id,
-                AuthSessionRow.id != principal.session_id,
-                AuthSessionRow.kind.in_(SIGN_IN_KINDS),
-            )
-        )
+        end_sign_ins(db, principal.account_id, keep=principal.session_id)
 
 
 def delete_account(app: App, principal: Principal, *, password: str) -> None:
@@ -646,10 +640,21 @@ def verify_password(app: App, principal: Principal, password: str) -> None:
 
 def end_other_sign_ins(db: DbSession, principal: Principal) -> None:
     """End every browser sign-in of the account but this one (in the caller's write)."""
-    db.execute(
-        delete(AuthSessionRow).where(
-            AuthSessionRow.account_id == principal.account_id,
-            AuthSessionRow.id != principal.session_id,
-            AuthSessionRow.kind.in_((BROWSER, PENDING)),
-        )
+    end_sign_ins(db, principal.account_id, keep=principal.session_id, kinds=(BROWSER, PENDING))
+
+
+def end_sign_ins(
+    db: DbSession,
+    account_id: int,
+    *,
+    keep: int | None = None,
+    kinds: tuple[str, ...] = SIGN_IN_KINDS,
+) -> None:
+    """End the account's sign-ins of `kinds` (with their wrapped keys) but `keep`, in the
+    caller's write. By default every way in: browsers, tokens, half-done two-step ones."""
+    query = delete(AuthSessionRow).where(
+        AuthSessionRow.account_id == account_id, AuthSessionRow.kind.in_(kinds)
     )
+    if keep is not None:
+        query = query.where(AuthSessionRow.id != keep)
+    db.execute(query)

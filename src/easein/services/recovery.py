@@ -13,12 +13,11 @@ import hashlib
 import hmac
 
 from sqlalchemy import delete, select
-from sqlalchemy.orm import Session as DbSession
 
 from easein.domain.errors import InvalidInput
 from easein.services import account_keys, accounts
 from easein.services.app import App
-from easein.store.account_models import AccountRow, AuthSessionRow, LoginFailureRow
+from easein.store.account_models import AccountRow, LoginFailureRow
 from easein.store.custody import BadRecoveryKey, new_recovery_key, parse_recovery_key
 
 REFUSED = "wrong username or recovery key"
@@ -92,7 +91,7 @@ def reset_password(app: App, *, username: str, recovery_key: str, new_password: 
             raise accounts.NotAuthenticated(REFUSED, field="recovery_key")
         account.password_hash = digest
         account.password_changed_at = app.now()
-        _end_every_sign_in(db, account.id)
+        accounts.end_sign_ins(db, account.id)
         db.execute(delete(LoginFailureRow).where(LoginFailureRow.key == throttle))
         following, text = issue(account)
         if data_key is None:
@@ -104,12 +103,3 @@ def reset_password(app: App, *, username: str, recovery_key: str, new_password: 
             account_keys.set_password(db, account.id, data_key, kek)
             account_keys.set_recovery(db, account.id, data_key, following)
         return text
-
-
-def _end_every_sign_in(db: DbSession, account_id: int) -> None:
-    db.execute(
-        delete(AuthSessionRow).where(
-            AuthSessionRow.account_id == account_id,
-            AuthSessionRow.kind.in_(accounts.SIGN_IN_KINDS),
-        )
-    )

@@ -64,6 +64,11 @@ class RunningTimer:
         return None if self.planned is None else self.started_at + self.planned
 
 
+def worn_minutes(worn: timedelta) -> int:
+    """Whole minutes of a wear, at least 1: what the log is filled in with."""
+    return max(1, round(worn.total_seconds() / 60))
+
+
 def _context(person_id: int, timer_id: int) -> Context:
     return Context("wear_timers", person_id, timer_id)
 
@@ -165,8 +170,10 @@ def start(
     items: Sequence[int],
     planned_minutes: int | None,
     checkin_minutes: int,
+    refuse_running: bool = False,
 ) -> RunningTimer:
-    """Start a timer now (the server's clock), or return the one already running.
+    """Start a timer now (the server's clock), or return the one already running (a form
+    sent twice); with `refuse_running`, a running one is a Conflict instead.
 
     Refused while the trainee may not train (rest, pause, stop and talk, medical hold):
     long wear is training too.
@@ -190,6 +197,10 @@ def start(
             code="not_ready",
         )
     already = running(app, person_id)
+    if already is not None and refuse_running:
+        raise Conflict(
+            "a wear timer is already running: stop it first", field="wear_timer", code="running"
+        )
     if already is not None:
         return already
     now = app.now()

@@ -132,7 +132,7 @@ def stop(request: Request, app: Core, who: Poster, form: Form) -> Response:
         context = wear_context(app, who, None)
         context["errors"] = forms.errors_of(error)
         return page(request, "wear.html", context, who=who, status=422)
-    minutes = max(1, round(worn.total_seconds() / 60))
+    minutes = wear_timers.worn_minutes(worn)
     items = [str(i) for i in ended.items] if ended is not None else form.getlist("item")
     query = [("kind", "wear"), ("duration", str(minutes)), ("started", started.isoformat())]
     query += [("item", str(i)) for i in items]

@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field, StrictInt
 from easein.api.deps import AppDep, Who
 from easein.api.errors import ERROR_RESPONSES
 from easein.api.schemas import Strict
-from easein.domain.errors import Conflict, NotFound
+from easein.domain.errors import NotFound
 from easein.services import wear_timers
 from easein.services.wear_timers import MAX_ITEMS, MAX_MINUTES, RunningTimer
 
@@ -83,16 +83,13 @@ def start_timer(body: WearTimerStart, who: Who, app: AppDep) -> WearTimerOut:
     and talk, medical hold): long wear is training too. Every item must be yours and
     safe to wear (a flared base or a handle), as for a logged session.
     """
-    if wear_timers.running(app, who.profile.person_id) is not None:
-        raise Conflict(
-            "a wear timer is already running: stop it first", field="wear_timer", code="running"
-        )
     timer = wear_timers.start(
         app,
         who.profile,
         items=body.item_ids,
         planned_minutes=body.planned_minutes,
         checkin_minutes=body.checkin_minutes,
+        refuse_running=True,
     )
     return _out(timer)
 
@@ -105,5 +102,5 @@ def stop_timer(who: Who, app: AppDep) -> WearTimerStopped:
     if ended is None:
         raise NotFound("no wear timer is running", field="wear_timer")
     now = app.now()
-    worn = max(1, round((now - ended.started_at).total_seconds() / 60))
+    worn = wear_timers.worn_minutes(now - ended.started_at)
     return WearTimerStopped(**_out(ended).model_dump(), ended_at=now, worn_minutes=worn)
