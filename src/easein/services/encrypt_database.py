@@ -16,7 +16,7 @@ from pathlib import Path
 
 from easein.domain.errors import Conflict, InvalidInput
 from easein.services.backup import fsync_folder, require_sqlite
-from easein.services.restore import _exclusive, _settle, _sidecars
+from easein.services.restore import exclusive, settle, sidecars
 from easein.settings import Settings
 
 
@@ -54,7 +54,7 @@ def encrypt_database(settings: Settings, now: datetime) -> Path:
     os.close(handle)
     staged = Path(name)
     try:
-        with _exclusive(target):  # nobody else has it open, and its WAL is folded in
+        with exclusive(target):  # nobody else has it open, and its WAL is folded in
             export(target, None, staged, key)
             with closing(open_file(staged, key, isolation_level=None)) as conn:
                 ok = conn.execute("PRAGMA integrity_check").fetchall()
@@ -64,11 +64,11 @@ def encrypt_database(settings: Settings, now: datetime) -> Path:
                     "the plain database is unchanged",
                     field="database_url",
                 )
-            _settle(staged, key)
+            settle(staged, key)
             os.replace(staged, target)
         fsync_folder(target.parent)
     finally:
-        for leftover in (staged, *_sidecars(staged)):
+        for leftover in (staged, *sidecars(staged)):
             with suppress(FileNotFoundError):
                 leftover.unlink()
     return target

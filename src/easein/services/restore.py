@@ -114,8 +114,8 @@ def restore_backup(
         if revision != HEAD:
             _migrate(staged, wanted_key)
             migrated_from = revision
-        _settle(staged, wanted_key)
-        with _exclusive(target, target_key):
+        settle(staged, wanted_key)
+        with exclusive(target, target_key):
             os.replace(staged, target)
         fsync_folder(target.parent)
     if key_file is not None and manifest.installation_key is not None:
@@ -159,12 +159,12 @@ def _staged(target: Path, data: bytes) -> Iterator[Path]:
             os.fsync(out.fileno())
         yield staged
     finally:
-        for leftover in (staged, *_sidecars(staged)):
+        for leftover in (staged, *sidecars(staged)):
             with suppress(FileNotFoundError):
                 leftover.unlink()
 
 
-def _sidecars(path: Path) -> tuple[Path, ...]:
+def sidecars(path: Path) -> tuple[Path, ...]:
     return tuple(path.with_name(path.name + suffix) for suffix in ("-wal", "-shm", "-journal"))
 
 
@@ -195,7 +195,7 @@ def _convert(staged: Path, key: bytes | None, wanted: bytes | None) -> None:
         export(staged, key, converted, wanted)
         os.replace(converted, staged)
     finally:
-        for leftover in (converted, *_sidecars(converted)):
+        for leftover in (converted, *sidecars(converted)):
             with suppress(FileNotFoundError):
                 leftover.unlink()
 
@@ -211,7 +211,7 @@ def _migrate(path: Path, key: bytes | None = None) -> None:
         engine.dispose()
 
 
-def _settle(path: Path, key: bytes | None = None) -> None:
+def settle(path: Path, key: bytes | None = None) -> None:
     """Fold any WAL into the file, leave no sidecar files, and fsync it."""
     with closing(open_file(path, key, isolation_level=None)) as conn:
         conn.execute("PRAGMA journal_mode=DELETE")
@@ -220,7 +220,7 @@ def _settle(path: Path, key: bytes | None = None) -> None:
 
 
 @contextmanager
-def _exclusive(target: Path, key: bytes | None = None) -> Iterator[None]:
+def exclusive(target: Path, key: bytes | None = None) -> Iterator[None]:
     """Make sure nobody has `target` open and no WAL of it is left, then yield.
 
     A WAL left beside the target would be replayed onto the restored file and
@@ -242,7 +242,7 @@ def _exclusive(target: Path, key: bytes | None = None) -> Iterator[None]:
         ) from None
     except errors("DatabaseError"):
         pass  # not a SQLite file: replaced whole (only with --yes, see holds_records)
-    for sidecar in _sidecars(target):
+    for sidecar in sidecars(target):
         if sidecar.exists():
             raise Conflict(
                 f"{sidecar} is still there: is another process using the database? "
