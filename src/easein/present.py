@@ -67,6 +67,7 @@ def session_json(s: Session, names: dict[int, Toy] | None = None) -> dict[str, A
         "orgasm": s.orgasm,
         "mess": s.mess,
         "notes": s.notes,
+        "notes_locked": s.notes_locked,
     }
 
 

@@ -54,6 +54,9 @@ STATUS = safety_json(
 MEDICAL = {"pain", "sharp", "bleeding", "colour", "sensations", "comfort"}
 
 
+# Whether the notes are sealed from the one reading: said to the owner, never to a partner.
+OWNERS = "notes_locked"
+
 # (rule, level, keys the partner sees)
 SESSION_CASES = [
     ("sharing.nothing_means_the_session_does_not_exist", L.NOTHING, None),
@@ -62,8 +65,8 @@ SESSION_CASES = [
         L.SUMMARY,
         {"id", "kind", "started_at", "duration_min", "outcome"},
     ),
-    ("sharing.full_is_the_report_without_notes", L.FULL, set(SESSION) - {"notes"}),
-    ("sharing.full_with_notes_is_everything", L.FULL_WITH_NOTES, set(SESSION)),
+    ("sharing.full_is_the_report_without_notes", L.FULL, set(SESSION) - {"notes", OWNERS}),
+    ("sharing.full_with_notes_is_everything", L.FULL_WITH_NOTES, set(SESSION) - {OWNERS}),
 ]
 
 

@@ -223,6 +223,10 @@ class SessionOut(BaseModel):
     orgasm: bool | None
     mess: bool | None
     notes: str
+    notes_locked: bool = Field(
+        description="The notes are sealed under your password's key and this sign-in does "
+        "not hold it (made before data keys): `notes` is empty. Sign in again to read them."
+    )
 
 
 class ReasonOut(BaseModel):

@@ -78,6 +78,10 @@ class Session:
     mess: bool | None = None
     notes: str = ""
     recorded_at: datetime | None = None  # when it was logged; defaults to its end
+    # The notes are sealed under the person's data key, and whoever read this session
+    # does not hold it (nobody signed in, or a sign-in older than the key): `notes` is
+    # then empty, not the notes.
+    notes_locked: bool = False
 
     @property
     def ended_at(self) -> datetime:

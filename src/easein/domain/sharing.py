@@ -104,6 +104,11 @@ RECOMMENDATION_FIELDS = frozenset({"action", "item", "why"})
 RECOMMENDATION_ITEM_FIELDS = frozenset({"id", "name", "diameter_mm"})
 
 
+def shares_notes(level: SharingLevel) -> bool:
+    """Whether the partner reads the trainee's session notes at this level."""
+    return "notes" in SESSION_FIELDS[level]
+
+
 def parse_level(text: str) -> SharingLevel:
     """Return the sharing level named by `text`."""
     try:

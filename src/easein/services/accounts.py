@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session as DbSession
 from easein.domain import passwords
 from easein.domain.errors import Conflict, EaseInError, InvalidInput, NotFound
 from easein.domain.units import Units
-from easein.services import account_keys, second_factor
+from easein.services import account_keys, sealed_notes, second_factor
 from easein.services.app import App
 from easein.services.common_passwords import common_passwords
 from easein.services.profile import Profile, create_person
@@ -364,6 +364,8 @@ def _complete(db: DbSession, app: App, verified: _Verified, client: str) -> str:
     """Sign in for good (in the caller's write): clear the failures, rehash, new sign-in."""
     db.execute(delete(LoginFailureRow).where(LoginFailureRow.key == verified.key))
     _rehash(db, verified)
+    if verified.data_key is not None:
+        sealed_notes.seal_pending(db, app, verified.account_id, verified.data_key)
     token, _ = _new_sign_in(db, app, verified.account_id, BROWSER, client, verified.data_key)
     return token
 
@@ -514,7 +516,6 @@ def authenticate(app: App, token: str, *, kind: str | None = None) -> Principal:
             fresh = db.get(AuthSessionRow, session_id)
             if fresh is not None:
                 fresh.last_seen_at = now
-    profile = Profile(person_id, timezone, Units(units), revision, created_at)
     # A decoy account is named "!" + its owner's name (no one can sign up so): it shows
     # the name the person typed, like any account.
     shown = username.lstrip(DECOY_MARK)
@@ -524,6 +525,7 @@ def authenticate(app: App, token: str, *, kind: str | None = None) -> Principal:
         )
     except DecryptionFailed:  # altered in the database: this sign-in is no good any more
         raise NotAuthenticated("sign in again", field="token") from None
+    profile = Profile(person_id, timezone, Units(units), revision, created_at, data_key)
     return Principal(account_id, shown, session_id, session_kind, digest, profile, data_key)
 
 

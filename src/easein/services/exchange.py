@@ -17,10 +17,11 @@ from sqlalchemy.orm import Session as DbSession
 
 from easein.domain.errors import Conflict, InvalidInput
 from easein.domain.sessions import check_session
+from easein.services import sealed_notes
 from easein.services.app import App
 from easein.services.profile import Profile, create_person
 from easein.services.state import rebuild_state
-from easein.store.codec import Context, add_all_sealed, add_sealed
+from easein.store.codec import Context, HeldKeyCodec, add_all_sealed, add_sealed
 from easein.store.models import (
     AcknowledgementRow,
     ConditionRow,
@@ -30,7 +31,12 @@ from easein.store.models import (
     SessionRow,
     ToyRow,
 )
-from easein.store.records import session_from_parts, session_from_row, toy_from_row
+from easein.store.records import (
+    NOTES_CONTEXT,
+    session_from_parts,
+    session_from_row,
+    toy_from_row,
+)
 
 FORMAT = "easein-export"
 VERSION = 1
@@ -42,6 +48,19 @@ def _iso(value: datetime | None) -> str | None:
 
 def _rows(db: DbSession, model: Any, person_id: int) -> list[Any]:
     return list(db.scalars(select(model).where(model.person_id == person_id).order_by(model.id)))
+
+
+def _held(profile: Profile, rows: list[SessionRow]) -> HeldKeyCodec | None:
+    """The codec of the person's notes; refused if some are sealed and it is not at hand:
+    an export without them would look complete and lose them on the way back."""
+    held = sealed_notes.notes_codec(profile.data_key)
+    if held is None and any(row.private is not None for row in rows):
+        raise Conflict(
+            "your session notes open only with your password: sign in again, then export",
+            field="notes",
+            code="notes_locked",
+        )
+    return held
 
 
 def export_document(app: App, profile: Profile) -> dict[str, Any]:
@@ -105,8 +124,12 @@ def export_document(app: App, profile: Profile) -> dict[str, Any]:
                 None,
             ),
         }
-        for row in _rows(db, SessionRow, person.id):
+        session_rows = _rows(db, SessionRow, person.id)
+        held = _held(profile, session_rows)
+        for row in session_rows:
             data = ctx.decode(row.payload, Context("sessions", person.id, row.id))
+            if row.private is not None and held is not None:
+                data.update(held.decode(row.private, Context(NOTES_CONTEXT, person.id, row.id)))
             data["items"] = [refs[i] for i in data["items"]]
             data["reached"] = refs[data["reached"]]
             doc["sessions"].append(
@@ -133,7 +156,8 @@ def export_sessions_csv(app: App, profile: Profile) -> str:
     with app.db.reading() as db:
         toys = [toy_from_row(r, app.codec) for r in _rows(db, ToyRow, profile.person_id)]
         rows = _rows(db, SessionRow, profile.person_id)
-        sessions = [session_from_row(r, app.codec) for r in rows]
+        held = _held(profile, rows)
+        sessions = [session_from_row(r, app.codec, held) for r in rows]
     names = {t.id: t.name for t in toys}
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -29,6 +29,10 @@ class Profile:
     # from a later one who was given the same id after a deletion.
     revision: int | None = None
     created_at: datetime | None = None
+    # The person's data key, when a sign-in that holds it is asking (services.accounts):
+    # their session notes open with it. None for the worker, the command line, a
+    # partner's view of this person, and sign-ins older than the key.
+    data_key: bytes | None = field(default=None, repr=False, compare=False)
 
     @property
     def version(self) -> tuple[int, datetime, int] | None:

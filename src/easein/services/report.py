@@ -7,8 +7,10 @@ from datetime import date
 
 from sqlalchemy import select
 
+from easein.domain.errors import Conflict
 from easein.domain.report import Period, Report, build_report, parse_period
 from easein.domain.training import replay
+from easein.services import sealed_notes
 from easein.services.app import App
 from easein.services.profile import Profile
 from easein.services.state import all_sessions, clearance_times, stored_state
@@ -53,7 +55,15 @@ def clinician_report(
         .order_by(SessionRow.started_at, SessionRow.id)
     )
     with app.db.reading() as db:
-        sessions = [session_from_row(row, app.codec) for row in db.scalars(query)]
+        held = sealed_notes.notes_codec(profile.data_key)
+        sessions = [session_from_row(row, app.codec, held) for row in db.scalars(query)]
+        if notes and any(s.notes_locked for s in sessions):
+            raise Conflict(
+                "your session notes open only with your password: sign in again, or make "
+                "the report without notes",
+                field="notes",
+                code="notes_locked",
+            )
         toys = load_toys(db, app, profile.person_id)
         conditions = load_conditions(db, app, profile.person_id)
         training = stored_state(db, app, profile)

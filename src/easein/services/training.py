@@ -16,6 +16,7 @@ from easein.domain.safety import Condition, ConditionKind, Pause, SafetyState, e
 from easein.domain.sessions import Session, SessionKind, check_session, check_start
 from easein.domain.toys import Toy, check_usable
 from easein.domain.training import TrainingState
+from easein.services import sealed_notes
 from easein.services.app import App
 from easein.services.profile import Profile
 from easein.services.state import (
@@ -67,7 +68,12 @@ def log_session(
             duration_s=int(session.duration.total_seconds()),
             recorded_at=app.now(),
         )
-        add_sealed(db, row, app.codec, session_payload(session), "sessions", profile.person_id)
+        held = sealed_notes.notes_codec(profile.data_key)
+        payload = session_payload(session, with_notes=held is None)
+        add_sealed(db, row, app.codec, payload, "sessions", profile.person_id)
+        if held is not None and profile.data_key is not None:
+            sealed_notes.seal_notes(row, session.notes, held)
+            sealed_notes.share_new(db, profile.person_id, profile.data_key, row.id, session.notes)
         session = replace(session, id=row.id)
         add_session_to_state(db, app, profile, session)
         return session
@@ -228,8 +234,9 @@ def history(
     query = query.order_by(SessionRow.started_at.desc(), SessionRow.id.desc())
     if limit:
         query = query.limit(limit)
+    held = sealed_notes.notes_codec(profile.data_key)
     with app.db.reading() as db:
-        return [session_from_row(r, app.codec) for r in db.scalars(query)]
+        return [session_from_row(r, app.codec, held) for r in db.scalars(query)]
 
 
 def last_session(app: App, profile: Profile) -> Session | None:
@@ -239,7 +246,9 @@ def last_session(app: App, profile: Profile) -> Session | None:
         found = history(app, profile, limit=1)
         return found[0] if found else None
 
-    return app.memo.get("last_session", profile.person_id, profile.version, load)
+    # Made with the notes or without (locked), as this caller may read them.
+    name = "last_session" if profile.data_key is None else "last_session+notes"
+    return app.memo.get(name, profile.person_id, profile.version, load)
 
 
 def get_session(app: App, profile: Profile, session_id: int) -> Session:
@@ -248,7 +257,7 @@ def get_session(app: App, profile: Profile, session_id: int) -> Session:
         row = db.get(SessionRow, session_id)
         if row is None or row.person_id != profile.person_id:
             raise NotFound("no such session", field="session_id")
-        return session_from_row(row, app.codec)
+        return session_from_row(row, app.codec, sealed_notes.notes_codec(profile.data_key))
 
 
 def item_names(app: App, profile: Profile) -> dict[int, Toy]:

@@ -19,6 +19,7 @@ from easein.store.crypto import Aead, derive_key
 
 PLAIN = b"\x01"
 SEALED = b"\x02"
+HELD = b"\x03"  # sealed under a key the people hold (a data key, a pairing key)
 
 
 class Context(NamedTuple):
@@ -109,6 +110,42 @@ class SealedCodec:
         if blob[:1] == PLAIN and self._accept_plain:
             return _plain(blob, context)
         raise PayloadError(f"unknown payload format in {context.table}")
+
+
+class KeyNotHeld(PayloadError):
+    """The payload is sealed under a key this request does not hold (nobody signed in)."""
+
+
+class HeldKeyCodec:
+    """Payloads sealed under a key only people hold (format 3), not the installation key.
+
+    `purpose` names what the key is (an account's data key, a pairing key) and is bound,
+    with the table, row and owner, into the associated data, so a payload does not open
+    under another purpose, place or owner even with the same key.
+    """
+
+    def __init__(self, key: bytes, purpose: str):
+        self._aead = Aead(derive_key(key, f"easein/held/v1/{purpose}"))
+        self._purpose = purpose.encode()
+
+    def _ad(self, context: Context) -> bytes:
+        return _HELD_AD % (self._purpose, context.table.encode(), context.row_id, context.owner_id)
+
+    def encode(self, data: dict[str, Any], context: Context) -> bytes:
+        return HELD + self._aead.seal(orjson.dumps(data), self._ad(context))
+
+    def decode(self, blob: bytes, context: Context) -> dict[str, Any]:
+        if blob[:1] != HELD:
+            raise PayloadError(f"unknown payload format in {context.table}")
+        opened = self._aead.open_or_none(blob[1:], self._ad(context))
+        if opened is None:
+            raise PayloadError(f"a payload in {context.table} does not open with this key")
+        result: dict[str, Any] = orjson.loads(opened)
+        return result
+
+
+# The format version (HELD), the key's purpose, the table, the row id, the owner.
+_HELD_AD = b"easein\x00\x03\x00%b\x00%b\x00%d\x00%d"
 
 
 def add_sealed(

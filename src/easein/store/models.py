@@ -63,6 +63,9 @@ class SessionRow(Base):
     duration_s: Mapped[int] = mapped_column(Integer, nullable=False)
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     payload: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
+    # The notes, sealed under the person's data key (store.codec.HeldKeyCodec); None
+    # while they are still in the payload (written with nobody signed in, or before).
+    private: Mapped[bytes | None] = mapped_column(LargeBinary)
 
     __table_args__ = (Index("ix_sessions_person_started", "person_id", "started_at"),)
 

@@ -48,8 +48,13 @@ def toy_from_row(row: ToyRow, codec: PayloadCodec) -> Toy:
     )
 
 
-def session_payload(s: Session) -> dict[str, Any]:
-    return {
+# Where a session's notes are sealed under the person's data key (`SessionRow.private`).
+NOTES_CONTEXT = "sessions.private"
+
+
+def session_payload(s: Session, *, with_notes: bool = True) -> dict[str, Any]:
+    """The session's payload; without its notes when they go under the data key."""
+    data = {
         "items": list(s.item_ids),
         "reached": s.reached_item_id,
         "reached_mm": s.reached_mm,
@@ -67,8 +72,15 @@ def session_payload(s: Session) -> dict[str, Any]:
         "sensations": sorted(x.value for x in s.sensations),
         "orgasm": s.orgasm,
         "mess": s.mess,
-        "notes": s.notes,
     }
+    if with_notes:
+        data["notes"] = s.notes
+    return data
+
+
+def session_private(s: Session) -> dict[str, Any]:
+    """What of a session is sealed under the person's data key: the notes."""
+    return {"notes": s.notes}
 
 
 def session_from_parts(
@@ -103,11 +115,21 @@ def session_from_parts(
         mess=data.get("mess"),
         notes=data.get("notes", ""),
         recorded_at=recorded_at,
+        notes_locked=data.get("notes_locked", False),
     )
 
 
-def session_from_row(row: SessionRow, codec: PayloadCodec) -> Session:
+def session_from_row(
+    row: SessionRow, codec: PayloadCodec, held: PayloadCodec | None = None
+) -> Session:
+    """The session in `row`; its notes opened with `held` (the owner's data key) if sealed
+    under it, or left empty and `notes_locked` without it."""
     data = codec.decode(row.payload, Context("sessions", row.person_id, row.id))
+    if row.private is not None:
+        if held is None:
+            data["notes"], data["notes_locked"] = "", True
+        else:
+            data.update(held.decode(row.private, Context(NOTES_CONTEXT, row.person_id, row.id)))
     return session_from_parts(
         row.id, row.kind, row.started_at, row.duration_s, row.recorded_at, data
     )

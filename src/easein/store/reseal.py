@@ -33,8 +33,9 @@ class Payload:
 
 TRAINEE = "JOIN pairings p ON p.id = t.pairing_id"
 
-# Binary columns that are not payloads: key material, already wrapped or public by
-# design (services.account_keys), never sealed by the codec.
+# Binary columns that are not the codec's payloads: key material, already wrapped or
+# public by design (services.account_keys), and what is sealed under keys the people
+# hold (format 3: services.shared_notes), never under the installation key.
 KEY_COLUMNS = (
     ("account_keys", "salt"),
     ("account_keys", "by_password"),
@@ -42,6 +43,10 @@ KEY_COLUMNS = (
     ("account_keys", "public_key"),
     ("account_keys", "private_key"),
     ("auth_sessions", "wrapped_key"),
+    ("sessions", "private"),
+    ("pairings", "trainee_key"),
+    ("pairings", "partner_key"),
+    ("shared_notes", "payload"),
 )
 
 PAYLOADS = (

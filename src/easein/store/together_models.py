@@ -48,6 +48,10 @@ class PairingRow(Base):
     ended_by: Mapped[int | None] = mapped_column(Integer)
     sharing: Mapped[str] = mapped_column(String(16), nullable=False)
     payload: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
+    # The pairing key, sealed to each member's X25519 public key (services.shared_notes);
+    # None until made, and again once the pairing ended.
+    trainee_key: Mapped[bytes | None] = mapped_column(LargeBinary)
+    partner_key: Mapped[bytes | None] = mapped_column(LargeBinary)
 
     __table_args__ = (
         Index("ix_pairings_trainee", "trainee_id"),
@@ -163,6 +167,25 @@ class CheckInRow(Base):
     payload: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
 
     __table_args__ = (Index("ix_check_ins_directive_day", "directive_id", "day"),)
+
+
+class SharedNoteRow(Base):
+    """The partner's copy of a session's notes, sealed under the pairing key.
+
+    Exists only while the pairing is active, shares notes, and the session is shared.
+    """
+
+    __tablename__ = "shared_notes"
+
+    pairing_id: Mapped[int] = mapped_column(
+        ForeignKey("pairings.id", ondelete="CASCADE"), primary_key=True
+    )
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True
+    )
+    payload: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
+
+    __table_args__ = (Index("ix_shared_notes_session", "session_id"),)
 
 
 class UnsharedSessionRow(Base):

@@ -177,7 +177,9 @@ def accept_summary(
         if level is None:
             raise InvalidInput("the summary is missing: reload the page", field="summary")
         seen = Words(forms.text(form, "seen_trainee"), forms.text(form, "seen_partner"))
-        pairing_service.accept_summary(app, me(who), pairing_id, seen=level, seen_words=seen)
+        pairing_service.accept_summary(
+            app, me(who), pairing_id, seen=level, seen_words=seen, data_key=who.data_key
+        )
 
     return _act(request, app, who, pairing_id, form, run, "accepted")
 
@@ -205,7 +207,7 @@ def change_sharing(
         level = forms.choice(form, "sharing", SharingLevel)
         if level is None:
             raise InvalidInput("sharing: choose what to share", field="sharing", code="required")
-        pairing_service.change_sharing(app, me(who), pairing_id, level)
+        pairing_service.change_sharing(app, me(who), pairing_id, level, data_key=who.data_key)
 
     return _act(request, app, who, pairing_id, form, run, "sharing")
 

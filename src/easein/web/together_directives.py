@@ -63,7 +63,9 @@ def item_names(app: App, who: Principal, view: PairingView) -> dict[int, str]:
         return {i: t.name for i, t in training.item_names(app, who.profile).items()}
     found = {item.id: item.name for item in usable_items(app, who, view)}
     try:
-        shared = views.shared_sessions(app, me(who), view.pairing.id, limit=200)
+        shared = views.shared_sessions(
+            app, me(who), view.pairing.id, limit=200, data_key=who.data_key
+        )
     except EaseInError:
         return found
     for session in shared:

@@ -57,7 +57,10 @@ def shared(pairing_id: int, request: Request, app: Core, who: Viewer) -> Respons
     if view.pairing.status is not PairingStatus.ACTIVE:
         raise HTTPException(status_code=404)
     status = _or_none(lambda: views.shared_status(app, me(who), pairing_id))
-    sessions = _or_none(lambda: views.shared_sessions(app, me(who), pairing_id)) or []
+    sessions = (
+        _or_none(lambda: views.shared_sessions(app, me(who), pairing_id, data_key=who.data_key))
+        or []
+    )
     context = {
         "view": view,
         "pairing": view.pairing,
@@ -74,7 +77,9 @@ def shared_session_context(
     app: App, who: Principal, pairing_id: int, session_id: int
 ) -> dict[str, Any]:
     view = pairing_of(app, who, pairing_id)
-    session = or_404(lambda: views.shared_session(app, me(who), pairing_id, session_id))
+    session = or_404(
+        lambda: views.shared_session(app, me(who), pairing_id, session_id, data_key=who.data_key)
+    )
     return {
         "view": view,
         "pairing": view.pairing,
@@ -156,7 +161,11 @@ def own_session(session_id: int, request: Request, app: Core, who: Viewer) -> Re
 def session_sharing(session_id: int, app: Core, who: Poster, form: Form) -> Response:
     """The per-session toggle: "don't share this one" (or share it again)."""
     shared_now = forms.text(form, "shared") == "yes"
-    or_404(lambda: pairing_service.set_session_shared(app, me(who), session_id, shared=shared_now))
+    or_404(
+        lambda: pairing_service.set_session_shared(
+            app, me(who), session_id, shared=shared_now, data_key=who.data_key
+        )
+    )
     return back(form, f"/sessions/{session_id}?saved=sharing")
 
 

@@ -127,6 +127,7 @@ def accept_summary(
             pairing_id,
             seen=SharingLevel(body.sharing),
             seen_words=seen,
+            data_key=who.data_key,
         )
     )
 
@@ -147,7 +148,9 @@ def change_sharing(
 ) -> dict[str, Any]:
     """Choose what the partner sees (the trainee only); it applies from the next request."""
     level = SharingLevel(body.sharing)
-    return pairing_json(pairing.change_sharing(app, who.profile.person_id, pairing_id, level))
+    return pairing_json(
+        pairing.change_sharing(app, who.profile.person_id, pairing_id, level, data_key=who.data_key)
+    )
 
 
 @router.post("/pairings/{pairing_id}/end", response_model=PairingOut)
@@ -161,7 +164,9 @@ def set_session_sharing(
     session_id: ResourceId, body: SessionSharing, who: Who, app: AppDep
 ) -> dict[str, Any]:
     """Share one of your sessions, or not ("don't share this one"), with every partner."""
-    shared = pairing.set_session_shared(app, who.profile.person_id, session_id, shared=body.shared)
+    shared = pairing.set_session_shared(
+        app, who.profile.person_id, session_id, shared=body.shared, data_key=who.data_key
+    )
     return {"session_id": session_id, "shared": shared}
 
 
@@ -185,7 +190,7 @@ def shared_status(pairing_id: ResourceId, who: Who, app: AppDep) -> dict[str, An
 )
 def shared_sessions(pairing_id: ResourceId, who: Who, app: AppDep) -> list[dict[str, Any]]:
     """The trainee's shared sessions, newest first, with the fields the level allows."""
-    return views.shared_sessions(app, who.profile.person_id, pairing_id)
+    return views.shared_sessions(app, who.profile.person_id, pairing_id, data_key=who.data_key)
 
 
 @router.get(
@@ -197,7 +202,9 @@ def shared_session(
     pairing_id: ResourceId, session_id: ResourceId, who: Who, app: AppDep
 ) -> dict[str, Any]:
     """One shared session (404 if not shared, or marked "don't share this one")."""
-    return views.shared_session(app, who.profile.person_id, pairing_id, session_id)
+    return views.shared_session(
+        app, who.profile.person_id, pairing_id, session_id, data_key=who.data_key
+    )
 
 
 @router.get("/pairings/{pairing_id}/items", response_model=list[UsableItemOut])

@@ -15,6 +15,7 @@ from easein.domain.audit import AuditKind
 from easein.domain.errors import NotFound
 from easein.domain.pairing import Invitation, Pairing, PairingStatus, Role, Words
 from easein.domain.sharing import SharingLevel
+from easein.services import sealed_notes
 from easein.services.app import App
 from easein.services.together.records import (
     audit,
@@ -175,9 +176,19 @@ def get_pairing(app: App, person_id: int, pairing_id: int) -> PairingView:
 
 
 def accept_summary(
-    app: App, person_id: int, pairing_id: int, *, seen: SharingLevel, seen_words: Words
+    app: App,
+    person_id: int,
+    pairing_id: int,
+    *,
+    seen: SharingLevel,
+    seen_words: Words,
+    data_key: bytes | None = None,
 ) -> PairingView:
-    """Accept the summary as read (`seen`, `seen_words`); the pairing is active once both did."""
+    """Accept the summary as read (`seen`, `seen_words`); the pairing is active once both did.
+
+    The trainee's `data_key`, if they are the one accepting, copies the notes the partner
+    may see under the pairing key (services.sealed_notes).
+    """
     with app.db.writing() as db:
         found = member(db, app, pairing_id, person_id, for_update=True)
         before = found.pairing
@@ -193,6 +204,8 @@ def accept_summary(
                 {"sharing": after.sharing.value},
             )
             if after.status is PairingStatus.ACTIVE:
+                if person_id == after.trainee_id:
+                    sealed_notes.reshare(db, found.row, data_key)
                 audit(
                     db,
                     app,
@@ -223,14 +236,26 @@ def choose_words(app: App, person_id: int, pairing_id: int, words: Words) -> Pai
         return _view(app, after, found.role)
 
 
-def change_sharing(app: App, person_id: int, pairing_id: int, level: SharingLevel) -> PairingView:
-    """Choose what the partner sees (the trainee only); in force from the next request."""
+def change_sharing(
+    app: App,
+    person_id: int,
+    pairing_id: int,
+    level: SharingLevel,
+    *,
+    data_key: bytes | None = None,
+) -> PairingView:
+    """Choose what the partner sees (the trainee only); in force from the next request.
+
+    The partner's copies of the notes follow (made with the trainee's `data_key`; without
+    it, at their next sign-in), or are deleted when the level no longer shows notes.
+    """
     with app.db.writing() as db:
         found = member(db, app, pairing_id, person_id, for_update=True)
         before = found.pairing
         after = rules.change_sharing(before, person_id, level)
         if after != before:
             store_pairing(found.row, after, app)
+            sealed_notes.reshare(db, found.row, data_key)
             audit(
                 db,
                 app,
@@ -243,20 +268,25 @@ def change_sharing(app: App, person_id: int, pairing_id: int, level: SharingLeve
 
 
 def end_pairing(app: App, person_id: int, pairing_id: int) -> PairingView:
-    """End the pairing (either member, at any time): the partner's access ends at once."""
+    """End the pairing (either member, at any time): the partner's access ends at once,
+    and their copies of the notes and the pairing key are deleted."""
     with app.db.writing() as db:
         found = member(db, app, pairing_id, person_id, for_update=True)
         after = rules.end_pairing(found.pairing, person_id, app.now())
         store_pairing(found.row, after, app)
+        sealed_notes.reshare(db, found.row, None)
         audit(db, app, after, person_id, AuditKind.PAIRING_ENDED)
         return _view(app, after, found.role)
 
 
-def set_session_shared(app: App, person_id: int, session_id: int, *, shared: bool) -> bool:
+def set_session_shared(
+    app: App, person_id: int, session_id: int, *, shared: bool, data_key: bytes | None = None
+) -> bool:
     """Mark one of one's sessions "don't share this one" (shared=False) or share it again.
 
     The change is logged (without the session) in each pairing where the person is
-    the trainee. Return whether the session is now shared.
+    the trainee. The partners' copies of its notes go, or come back with `data_key`.
+    Return whether the session is now shared.
     """
     with app.db.writing() as db:
         session = db.get(SessionRow, session_id)
@@ -273,8 +303,12 @@ def set_session_shared(app: App, person_id: int, session_id: int, *, shared: boo
                 select(PairingRow).where(
                     PairingRow.trainee_id == person_id, PairingRow.ended_at.is_(None)
                 )
-            )
+            ).all()
+            if not shared:
+                sealed_notes.forget_session(db, session_id)
             for pairing_row in pairings:
+                if shared and data_key is not None:
+                    sealed_notes.reshare(db, pairing_row, data_key)
                 pairing = pairing_from_row(pairing_row, app)
                 audit(
                     db,

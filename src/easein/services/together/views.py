@@ -13,16 +13,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session as DbSession
 
 from easein.domain.errors import NotFound
 from easein.domain.ladder import build_ladder
 from easein.domain.pairing import require_active
-from easein.domain.sharing import project_session, project_sessions, project_status
+from easein.domain.sharing import project_session, project_sessions, project_status, shares_notes
 from easein.domain.toys import Base
 from easein.present import safety_json, session_json
-from easein.services import training
+from easein.services import sealed_notes, training
 from easein.services.app import App
-from easein.services.together.records import hidden_session_ids, member, profile_of
+from easein.services.together.records import Member, hidden_session_ids, member, profile_of
 from easein.services.toys import load_toys
 from easein.store.models import SessionRow
 from easein.store.records import session_from_row
@@ -80,9 +81,13 @@ def shared_status(app: App, person_id: int, pairing_id: int) -> dict[str, Any]:
 
 
 def shared_sessions(
-    app: App, person_id: int, pairing_id: int, *, limit: int = 50
+    app: App, person_id: int, pairing_id: int, *, limit: int = 50, data_key: bytes | None = None
 ) -> list[dict[str, Any]]:
-    """Return the trainee's sessions that exist for the partner, newest first, projected."""
+    """Return the trainee's sessions that exist for the partner, newest first, projected.
+
+    Notes sealed under the trainee's data key come from the partner's copies, opened with
+    the partner's own `data_key` (services.sealed_notes).
+    """
     with app.db.reading() as db:
         found = member(db, app, pairing_id, person_id)
         require_active(found.pairing)
@@ -95,11 +100,16 @@ def shared_sessions(
             .limit(min(max(limit, 1), MAX_SESSIONS))
         )
         names = {t.id: t for t in load_toys(db, app, trainee_id)}
-        sessions = [session_json(session_from_row(r, app.codec), names) for r in rows]
+        found_rows = rows.all()
+        sessions = [session_json(session_from_row(r, app.codec), names) for r in found_rows]
+        if shares_notes(found.pairing.sharing):
+            _copied_notes(db, found, person_id, data_key, sessions)
     return project_sessions(sessions, found.pairing.sharing, hidden)
 
 
-def shared_session(app: App, person_id: int, pairing_id: int, session_id: int) -> dict[str, Any]:
+def shared_session(
+    app: App, person_id: int, pairing_id: int, session_id: int, *, data_key: bytes | None = None
+) -> dict[str, Any]:
     """Return one of the trainee's sessions as the partner may see it, or NotFound."""
     with app.db.reading() as db:
         found = member(db, app, pairing_id, person_id)
@@ -111,7 +121,24 @@ def shared_session(app: App, person_id: int, pairing_id: int, session_id: int) -
         hidden = session_id in hidden_session_ids(db, trainee_id)
         names = {t.id: t for t in load_toys(db, app, trainee_id)}
         session = session_json(session_from_row(row, app.codec), names)
+        if shares_notes(found.pairing.sharing) and not hidden:
+            _copied_notes(db, found, person_id, data_key, [session])
     view = project_session(session, found.pairing.sharing, hidden=hidden)
     if view is None:
         raise NotFound("no such session", field="session_id")
     return view
+
+
+def _copied_notes(
+    db: DbSession,
+    found: Member,
+    person_id: int,
+    data_key: bytes | None,
+    sessions: list[dict[str, Any]],
+) -> None:
+    """Put the partner's copies of the notes into `sessions` (JSON), where sealed."""
+    sealed = [s["id"] for s in sessions if s.get("notes_locked")]
+    copies = sealed_notes.partner_notes(db, found.row, person_id, data_key, sealed)
+    for s in sessions:
+        if s["id"] in copies:
+            s["notes"], s["notes_locked"] = copies[s["id"]], False

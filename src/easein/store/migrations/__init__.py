@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, inspect, text
 
-HEAD = "0013"
+HEAD = "0014"
 SCRIPT_LOCATION = Path(__file__).parent
 
 

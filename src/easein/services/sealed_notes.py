@@ -1,0 +1,236 @@
+"""Session notes under keys the people hold: the owner's data key, and a pairing key.
+
+The notes are the person's own words about a session: the most intimate text EaseIn
+keeps, and nothing unattended needs them (reminders, the calendar feed and the safety
+rules read the rest of the session). So they are sealed where the installation key
+does not open them:
+
+- **The owner's**: a session logged by a sign-in that holds the data key
+  (`Profile.data_key`) has its notes sealed under it in `SessionRow.private`. Logged
+  without it (the command line, a sign-in made before data keys), the notes stay in
+  the payload, under the installation key, until the person's next sign-in with the
+  password moves them (`seal_pending`).
+- **The partner's copy**, where the trainee shares notes (the sharing level lets
+  notes through, the pairing is active, the session is not marked "don't share"): the
+  same notes sealed under the pairing key, 32 random bytes sealed to each member's
+  X25519 public key (`store.custody.seal_to`). The partner opens it with their own
+  data key; nobody else can. Only the trainee, signed in, can make copies, since only
+  they open the notes: a change of level, a session shared again or an activation
+  that happened in the partner's request is caught up at the trainee's next change
+  or sign-in (`reshare`). Lowering the level, marking a session "don't share" or
+  ending the pairing deletes the copies; ending also deletes the pairing key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session as DbSession
+
+from easein.domain.sharing import SharingLevel, shares_notes
+from easein.services import account_keys
+from easein.services.app import App
+from easein.store.account_models import AccountKeyRow, AccountRow
+from easein.store.codec import Context, HeldKeyCodec, PayloadError
+from easein.store.crypto import DecryptionFailed, new_key
+from easein.store.custody import open_sealed, seal_to
+from easein.store.models import SessionRow
+from easein.store.records import NOTES_CONTEXT
+from easein.store.together_models import PairingRow, SharedNoteRow, UnsharedSessionRow
+
+DATA_KEY, PAIRING_KEY = "data-key", "pairing-key"
+SHARED_CONTEXT = "shared_notes"
+
+
+def notes_codec(data_key: bytes | None) -> HeldKeyCodec | None:
+    """The codec of a person's notes under their data key; None without the key."""
+    return None if data_key is None else HeldKeyCodec(data_key, DATA_KEY)
+
+
+def seal_notes(row: SessionRow, notes: str, held: HeldKeyCodec) -> None:
+    """Seal `notes` into the (flushed) session row, under the owner's data key."""
+    row.private = held.encode({"notes": notes}, Context(NOTES_CONTEXT, row.person_id, row.id))
+
+
+def seal_pending(db: DbSession, app: App, account_id: int, data_key: bytes) -> int:
+    """Move the notes still under the installation key under the data key (in the
+    caller's write, at a sign-in with the password); catch up the partners' copies.
+
+    Returns how many sessions were moved.
+    """
+    person_id = db.scalar(select(AccountRow.person_id).where(AccountRow.id == account_id))
+    if person_id is None:  # pragma: no cover - the caller just signed this account in
+        return 0
+    held = HeldKeyCodec(data_key, DATA_KEY)
+    rows = db.scalars(
+        select(SessionRow).where(SessionRow.person_id == person_id, SessionRow.private.is_(None))
+    ).all()
+    for row in rows:
+        context = Context("sessions", person_id, row.id)
+        data = app.codec.decode(row.payload, context)
+        notes = data.pop("notes", "")
+        row.payload = app.codec.encode(data, context)
+        seal_notes(row, notes, held)
+    db.flush()
+    pairings = db.scalars(
+        select(PairingRow).where(
+            PairingRow.trainee_id == person_id,
+            PairingRow.activated_at.is_not(None),
+            PairingRow.ended_at.is_(None),
+        )
+    ).all()
+    for pairing in pairings:
+        reshare(db, pairing, data_key)
+    return len(rows)
+
+
+def reshare(db: DbSession, pairing: PairingRow, data_key: bytes | None) -> int:
+    """Make the partner's copies what the pairing shares now (in the caller's write).
+
+    Every copy is deleted; then, if the pairing is active and shares notes and the
+    trainee's data key is at hand, each shared session's notes are copied under the
+    pairing key. Returns how many copies there are now.
+    """
+    db.execute(delete(SharedNoteRow).where(SharedNoteRow.pairing_id == pairing.id))
+    if pairing.ended_at is not None:
+        pairing.trainee_key = pairing.partner_key = None
+        return 0
+    if data_key is None or pairing.activated_at is None:
+        return 0
+    if not shares_notes(SharingLevel(pairing.sharing)):
+        return 0
+    hidden = select(UnsharedSessionRow.session_id).where(
+        UnsharedSessionRow.person_id == pairing.trainee_id
+    )
+    rows = db.scalars(
+        select(SessionRow).where(
+            SessionRow.person_id == pairing.trainee_id,
+            SessionRow.private.is_not(None),
+            SessionRow.id.not_in(hidden),
+        )
+    ).all()
+    held = HeldKeyCodec(data_key, DATA_KEY)
+    found = []
+    for row in rows:
+        assert row.private is not None
+        try:
+            notes = held.decode(row.private, Context(NOTES_CONTEXT, row.person_id, row.id))
+        except PayloadError:  # sealed under a data key the account lost: nothing to copy
+            continue
+        if notes.get("notes"):
+            found.append((row.id, notes["notes"]))
+    return _copy(db, pairing, data_key, found)
+
+
+def share_new(db: DbSession, person_id: int, data_key: bytes, session_id: int, notes: str) -> None:
+    """Copy a just-logged session's notes to each partner who sees notes (caller's write)."""
+    if not notes:
+        return
+    pairings = db.scalars(
+        select(PairingRow).where(
+            PairingRow.trainee_id == person_id,
+            PairingRow.activated_at.is_not(None),
+            PairingRow.ended_at.is_(None),
+        )
+    ).all()
+    for pairing in pairings:
+        if shares_notes(SharingLevel(pairing.sharing)):
+            _copy(db, pairing, data_key, [(session_id, notes)])
+
+
+def forget_session(db: DbSession, session_id: int) -> None:
+    """Delete every partner's copy of one session's notes (it is not shared any more)."""
+    db.execute(delete(SharedNoteRow).where(SharedNoteRow.session_id == session_id))
+
+
+def partner_notes(
+    db: DbSession,
+    pairing: PairingRow,
+    person_id: int,
+    data_key: bytes | None,
+    session_ids: Iterable[int],
+) -> dict[int, str]:
+    """The notes the partner (`person_id`, holding `data_key`) has copies of, by session."""
+    wanted = list(session_ids)
+    if data_key is None or pairing.partner_key is None or not wanted:
+        return {}
+    key = _open_key(db, pairing, person_id, data_key)
+    if key is None:
+        return {}
+    held = HeldKeyCodec(key, PAIRING_KEY)
+    found = {}
+    for copy in db.scalars(
+        select(SharedNoteRow).where(
+            SharedNoteRow.pairing_id == pairing.id, SharedNoteRow.session_id.in_(wanted)
+        )
+    ):
+        context = Context(SHARED_CONTEXT, pairing.trainee_id, copy.session_id)
+        try:
+            found[copy.session_id] = str(held.decode(copy.payload, context)["notes"])
+        except PayloadError:  # a copy under an earlier key: the trainee's next change redoes it
+            continue
+    return found
+
+
+def _copy(db: DbSession, pairing: PairingRow, data_key: bytes, notes: list[tuple[int, str]]) -> int:
+    if not notes:
+        return 0
+    key = _open_key(db, pairing, pairing.trainee_id, data_key)
+    if key is None:
+        key = _new_pairing_key(db, pairing)
+        if key is None:  # a member has no key pair yet (not signed in since they came)
+            return 0
+    held = HeldKeyCodec(key, PAIRING_KEY)
+    for session_id, text in notes:
+        context = Context(SHARED_CONTEXT, pairing.trainee_id, session_id)
+        payload = held.encode({"notes": text}, context)
+        copy = db.get(SharedNoteRow, (pairing.id, session_id))
+        if copy is None:
+            db.add(SharedNoteRow(pairing_id=pairing.id, session_id=session_id, payload=payload))
+        else:
+            copy.payload = payload
+    db.flush()
+    return len(notes)
+
+
+def _label(pairing: PairingRow, person_id: int) -> str:
+    role = "trainee" if person_id == pairing.trainee_id else "partner"
+    return f"pairing-key/{pairing.id}/{role}"
+
+
+def _keys_of(db: DbSession, person_id: int) -> AccountKeyRow | None:
+    return db.scalars(
+        select(AccountKeyRow)
+        .join(AccountRow, AccountRow.id == AccountKeyRow.account_id)
+        .where(AccountRow.person_id == person_id)
+    ).first()
+
+
+def _open_key(db: DbSession, pairing: PairingRow, person_id: int, data_key: bytes) -> bytes | None:
+    """The pairing key from the member's sealed copy, or None if there is none for them."""
+    sealed = pairing.trainee_key if person_id == pairing.trainee_id else pairing.partner_key
+    keys = _keys_of(db, person_id)
+    if sealed is None or keys is None:
+        return None
+    try:
+        pair = account_keys.key_pair(db, keys.account_id, data_key)
+        return open_sealed(pair, sealed, label=_label(pairing, person_id))
+    except DecryptionFailed:  # the member's key pair was replaced since: make a new key
+        return None
+
+
+def _new_pairing_key(db: DbSession, pairing: PairingRow) -> bytes | None:
+    """A new pairing key sealed to both members, replacing any (and its copies)."""
+    trainee, partner = _keys_of(db, pairing.trainee_id), _keys_of(db, pairing.partner_id)
+    if trainee is None or partner is None:
+        return None
+    key = new_key()
+    pairing.trainee_key = seal_to(
+        trainee.public_key, key, label=_label(pairing, pairing.trainee_id)
+    )
+    pairing.partner_key = seal_to(
+        partner.public_key, key, label=_label(pairing, pairing.partner_id)
+    )
+    db.execute(delete(SharedNoteRow).where(SharedNoteRow.pairing_id == pairing.id))
+    return key
