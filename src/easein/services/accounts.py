@@ -328,7 +328,7 @@ def open_keys(app: App, account_id: int, password: str) -> bytes:
     except DecryptionFailed:
         # The password was verified, yet does not open the key: the password was set
         # behind EaseIn's back (an operator's reset). The key cannot be opened any more;
-        # a new one replaces it (nothing is sealed under data keys yet).
+        # a new one replaces it, and what was sealed under the old one is lost.
         data_key, lost = None, True
         logger.warning("account %s: the password does not open its data key: a new one", account_id)
     if data_key is not None:
@@ -336,6 +336,11 @@ def open_keys(app: App, account_id: int, password: str) -> bytes:
     kek = account_keys.password_kek(app, password)
     with app.db.writing() as db:
         if lost or db.get(AccountKeyRow, account_id) is None:
+            if lost:  # its notes stay sealed under the lost key, and show as locked
+                person_id = db.scalar(
+                    select(AccountRow.person_id).where(AccountRow.id == account_id)
+                )
+                sealed_notes.forget_pairing_keys(db, person_id or 0)
             return account_keys.create(db, app, account_id, kek)
     return open_keys(app, account_id, password)  # made meanwhile by another sign-in
 

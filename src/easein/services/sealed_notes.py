@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session as DbSession
 
 from easein.domain.sharing import SharingLevel, shares_notes
@@ -135,8 +135,25 @@ def share_new(db: DbSession, person_id: int, data_key: bytes, session_id: int, n
         )
     ).all()
     for pairing in pairings:
-        if shares_notes(SharingLevel(pairing.sharing)):
+        if not shares_notes(SharingLevel(pairing.sharing)):
+            continue
+        if _open_key(db, pairing, pairing.trainee_id, data_key) is None:
+            reshare(db, pairing, data_key)  # a new pairing key, every note copied under it
+        else:
             _copy(db, pairing, data_key, [(session_id, notes)])
+
+
+def forget_pairing_keys(db: DbSession, person_id: int) -> None:
+    """Drop the pairing keys (and copies) of a person whose key pair was replaced: their
+    sealed copy no longer opens; the trainee's next note or sign-in makes a new key."""
+    rows = db.scalars(
+        select(PairingRow).where(
+            or_(PairingRow.trainee_id == person_id, PairingRow.partner_id == person_id)
+        )
+    ).all()
+    for pairing in rows:
+        pairing.trainee_key = pairing.partner_key = None
+        db.execute(delete(SharedNoteRow).where(SharedNoteRow.pairing_id == pairing.id))
 
 
 def forget_session(db: DbSession, session_id: int) -> None:

@@ -1,0 +1,306 @@
+"""Session notes under keys the people hold (services.sealed_notes), on a real database.
+
+The owner's notes are sealed under their data key: the installation key, which the
+server holds, does not open them. A partner who is shown notes reads a copy under the
+pairing key, sealed to both members' X25519 keys; lowering the level, "don't share
+this one" and ending the pairing delete the copies. Cheap Argon2 parameters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select, update
+
+from easein.domain.errors import Conflict
+from easein.domain.pairing import PLAIN_WORDS
+from easein.domain.sessions import Session, SessionKind
+from easein.domain.sharing import SharingLevel
+from easein.domain.toys import Base, ToyKind
+from easein.services import accounts, exchange, report, sealed_notes, toys, training
+from easein.services.profile import Profile
+from easein.services.together import pairing, views
+from easein.services.together.records import profile_of
+from easein.settings import Settings
+from easein.store.account_models import AccountRow
+from easein.store.codec import Context, HeldKeyCodec, PayloadError
+from easein.store.crypto import new_key
+from easein.store.models import SessionRow
+from easein.store.records import NOTES_CONTEXT
+from easein.store.together_models import PairingRow, SharedNoteRow
+from tests.conftest import fast_hashing
+
+PASSWORD = "a long passphrase"
+L = SharingLevel
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return fast_hashing(Settings(database_url=database_url))
+
+
+def sign_up(app, name: str) -> accounts.Principal:
+    _, token, _ = accounts.register(
+        app, username=name, password=PASSWORD, adult=True, timezone="UTC", units="mm"
+    )
+    return accounts.authenticate(app, token)
+
+
+def sign_in(app, name: str) -> accounts.Principal:
+    return accounts.authenticate(app, accounts.login(app, username=name, password=PASSWORD))
+
+
+def unkeyed(app, who: accounts.Principal) -> Profile:
+    """The person as the worker, the command line or an old sign-in reads them: no key."""
+    with app.db.reading() as db:
+        return profile_of(db, who.profile.person_id)
+
+
+def keyed(app, who: accounts.Principal) -> Profile:
+    return replace(unkeyed(app, who), data_key=who.data_key)
+
+
+def plug(app, who: accounts.Principal) -> int:
+    made = toys.add_toy(
+        app, who.profile.person_id, name="p20", kind=ToyKind.PLUG, diameter_mm=20, base=Base.FLARED
+    )
+    return made.id
+
+
+def log(app, profile: Profile, item_id: int, notes: str) -> Session:
+    duration = timedelta(minutes=15)
+    draft = Session(
+        id=0,
+        kind=SessionKind.STRETCH,
+        started_at=app.now() - duration,
+        duration=duration,
+        item_ids=(),
+        reached_item_id=0,
+        reached_mm=0.0,
+        pain=1,
+        notes=notes,
+    )
+    return training.log_session(app, profile, draft, [item_id])
+
+
+def row_of(app, session_id: int) -> SessionRow:
+    with app.db.reading() as db:
+        row = db.get(SessionRow, session_id)
+        assert row is not None
+        db.expunge(row)
+        return row
+
+
+def test_notes_logged_signed_in_open_only_with_the_data_key(app):
+    alice = sign_up(app, "alice")
+    made = log(app, keyed(app, alice), plug(app, alice), "marker-owner-7f3a")
+    row = row_of(app, made.id)
+    # The installation key's payload holds everything but the notes.
+    payload = app.codec.decode(row.payload, Context("sessions", row.person_id, row.id))
+    assert "notes" not in payload and payload["pain"] == 1
+    assert row.private is not None and b"marker-owner-7f3a" not in row.private
+    # The installation key does not open the notes: the server alone cannot read them.
+    with pytest.raises(PayloadError):
+        app.codec.decode(row.private, Context(NOTES_CONTEXT, row.person_id, row.id))
+    # Signed in, they read as written; without the key, empty and said to be locked.
+    mine = training.get_session(app, keyed(app, alice), made.id)
+    assert (mine.notes, mine.notes_locked) == ("marker-owner-7f3a", False)
+    locked = training.get_session(app, unkeyed(app, alice), made.id)
+    assert (locked.notes, locked.notes_locked) == ("", True)
+    assert [s.notes for s in training.history(app, keyed(app, alice))] == ["marker-owner-7f3a"]
+
+
+def test_sealed_notes_do_not_open_with_another_key_row_or_owner(app):
+    alice = sign_up(app, "alice")
+    made = log(app, keyed(app, alice), plug(app, alice), "bound")
+    row = row_of(app, made.id)
+    assert alice.data_key is not None and row.private is not None
+    held = HeldKeyCodec(alice.data_key, sealed_notes.DATA_KEY)
+    place = Context(NOTES_CONTEXT, row.person_id, row.id)
+    assert held.decode(row.private, place) == {"notes": "bound"}
+    refused = [
+        (HeldKeyCodec(new_key(), sealed_notes.DATA_KEY), place),  # another person's key
+        (HeldKeyCodec(alice.data_key, sealed_notes.PAIRING_KEY), place),  # another purpose
+        (held, place._replace(row_id=row.id + 1)),  # moved to another session
+        (held, place._replace(owner_id=row.person_id + 1)),  # to another owner
+        (held, place._replace(table="sessions")),  # to another column
+    ]
+    for codec, context in refused:
+        with pytest.raises(PayloadError):
+            codec.decode(row.private, context)
+    for at in range(len(row.private)):
+        flipped = bytearray(row.private)
+        flipped[at] ^= 0x01
+        with pytest.raises(PayloadError):
+            held.decode(bytes(flipped), place)
+
+
+def test_notes_logged_without_the_key_move_under_it_at_the_next_sign_in(app):
+    alice = sign_up(app, "alice")
+    item = plug(app, alice)
+    before = log(app, unkeyed(app, alice), item, "written from the command line")
+    row = row_of(app, before.id)
+    assert row.private is None  # in the payload, under the installation key, for now
+    assert training.get_session(app, unkeyed(app, alice), before.id).notes == (
+        "written from the command line"
+    )
+    again = sign_in(app, "alice")
+    row = row_of(app, before.id)
+    assert row.private is not None
+    payload = app.codec.decode(row.payload, Context("sessions", row.person_id, row.id))
+    assert "notes" not in payload
+    assert training.get_session(app, keyed(app, again), before.id).notes == (
+        "written from the command line"
+    )
+    assert training.get_session(app, unkeyed(app, again), before.id).notes_locked
+
+
+def test_export_and_a_report_with_notes_refuse_without_the_key_and_work_with_it(app):
+    alice = sign_up(app, "alice")
+    log(app, keyed(app, alice), plug(app, alice), "exported words")
+    for call in (
+        lambda p: exchange.export_document(app, p),
+        lambda p: exchange.export_sessions_csv(app, p),
+        lambda p: report.clinician_report(app, p, None, None, notes=True),
+    ):
+        with pytest.raises(Conflict) as refused:
+            call(unkeyed(app, alice))
+        assert (refused.value.code, refused.value.field) == ("notes_locked", "notes")
+    document = exchange.export_document(app, keyed(app, alice))
+    assert [s["notes"] for s in document["sessions"]] == ["exported words"]
+    assert "exported words" in exchange.export_sessions_csv(app, keyed(app, alice))
+    # A report without notes needs no key.
+    assert report.clinician_report(app, unkeyed(app, alice), None, None).notes is None
+
+
+def couple(app, level: SharingLevel = L.FULL_WITH_NOTES):
+    tia, pat = sign_up(app, "tia"), sign_up(app, "pat")
+    made = pairing.invite(app, tia.profile.person_id)
+    pid = pairing.accept_invitation(app, pat.profile.person_id, made.code).pairing.id
+    pairing.change_sharing(app, tia.profile.person_id, pid, level, data_key=tia.data_key)
+    for who in (pat, tia):
+        pairing.accept_summary(
+            app,
+            who.profile.person_id,
+            pid,
+            seen=level,
+            seen_words=PLAIN_WORDS,
+            data_key=who.data_key,
+        )
+    return tia, pat, pid
+
+
+def partner_sees(app, pat: accounts.Principal, pid: int, *, key: bytes | None = None) -> list:
+    listed = views.shared_sessions(app, pat.profile.person_id, pid, data_key=key)
+    return [s.get("notes") for s in listed]
+
+
+def copies(app, pid: int) -> int:
+    with app.db.reading() as db:
+        return db.scalar(
+            select(func.count()).select_from(SharedNoteRow).where(SharedNoteRow.pairing_id == pid)
+        )
+
+
+def test_the_partner_reads_shared_notes_through_the_pairing_key_and_nobody_else(app):
+    tia, pat, pid = couple(app)
+    made = log(app, keyed(app, tia), plug(app, tia), "for pat only")
+    assert copies(app, pid) == 1
+    assert partner_sees(app, pat, pid, key=pat.data_key) == ["for pat only"]
+    one = views.shared_session(app, pat.profile.person_id, pid, made.id, data_key=pat.data_key)
+    assert one["notes"] == "for pat only"
+    # The partner's request without their key (an old sign-in) gets no notes.
+    assert partner_sees(app, pat, pid) == [""]
+    with app.db.reading() as db:
+        row = db.get(PairingRow, pid)
+        assert row is not None and row.trainee_key and row.partner_key
+        copy = db.get(SharedNoteRow, (pid, made.id))
+        assert copy is not None and b"for pat only" not in copy.payload
+        # The copy does not open with the installation key, nor with the trainee's data key.
+        assert tia.data_key is not None
+        for codec in (app.codec, HeldKeyCodec(tia.data_key, sealed_notes.DATA_KEY)):
+            with pytest.raises(PayloadError):
+                codec.decode(copy.payload, Context(sealed_notes.SHARED_CONTEXT, 0, made.id))
+    # A third person's data key opens neither sealed copy of the pairing key.
+    mallory = sign_up(app, "mallory")
+    with app.db.reading() as db:
+        row = db.get(PairingRow, pid)
+        assert row is not None
+        assert (
+            sealed_notes.partner_notes(
+                db, row, mallory.profile.person_id, mallory.data_key, [made.id]
+            )
+            == {}
+        )
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param("level_full", id="sharing.full_shows_no_notes"),
+        pytest.param("unshare", id="sharing.dont_share_this_one"),
+        pytest.param("end", id="pairing.ending_deletes_the_partners_copies_and_key"),
+    ],
+)
+def test_copies_go_when_the_notes_are_no_longer_shared(app, change):
+    tia, pat, pid = couple(app)
+    made = log(app, keyed(app, tia), plug(app, tia), "soon gone")
+    assert copies(app, pid) == 1
+    me = tia.profile.person_id
+    if change == "level_full":
+        pairing.change_sharing(app, me, pid, L.FULL, data_key=tia.data_key)
+        assert partner_sees(app, pat, pid, key=pat.data_key) == [None]
+    elif change == "unshare":
+        pairing.set_session_shared(app, me, made.id, shared=False, data_key=tia.data_key)
+    else:
+        pairing.end_pairing(app, pat.profile.person_id, pid)
+        with app.db.reading() as db:
+            row = db.get(PairingRow, pid)
+            assert row is not None and (row.trainee_key, row.partner_key) == (None, None)
+    assert copies(app, pid) == 0
+
+
+def test_raising_the_level_or_sharing_again_copies_the_notes_back(app):
+    tia, pat, pid = couple(app, L.FULL)
+    item = plug(app, tia)
+    made = log(app, keyed(app, tia), item, "later shared")
+    assert copies(app, pid) == 0  # FULL shows no notes: no copy is made
+    me = tia.profile.person_id
+    pairing.change_sharing(app, me, pid, L.FULL_WITH_NOTES, data_key=tia.data_key)
+    assert partner_sees(app, pat, pid, key=pat.data_key) == ["later shared"]
+    pairing.set_session_shared(app, me, made.id, shared=False, data_key=tia.data_key)
+    assert copies(app, pid) == 0
+    pairing.set_session_shared(app, me, made.id, shared=True, data_key=tia.data_key)
+    assert partner_sees(app, pat, pid, key=pat.data_key) == ["later shared"]
+
+
+def test_a_level_raised_without_the_key_is_caught_up_at_the_trainees_next_sign_in(app):
+    tia, pat, pid = couple(app, L.FULL)
+    log(app, keyed(app, tia), plug(app, tia), "caught up")
+    pairing.change_sharing(app, tia.profile.person_id, pid, L.FULL_WITH_NOTES)  # no key
+    assert partner_sees(app, pat, pid, key=pat.data_key) == [""]
+    sign_in(app, "tia")
+    assert partner_sees(app, pat, pid, key=pat.data_key) == ["caught up"]
+
+
+def test_a_partner_whose_key_pair_was_replaced_gets_a_new_pairing_key(app):
+    tia, pat, pid = couple(app)
+    item = plug(app, tia)
+    log(app, keyed(app, tia), item, "first")
+    # An operator sets Pat's password behind EaseIn's back: Pat's next sign-in gets a new
+    # data key and key pair, so the pairing key sealed to the old one is dropped.
+    digest = accounts.hasher(app).hash("another long passphrase")
+    with app.db.writing() as db:
+        db.execute(
+            update(AccountRow).where(AccountRow.id == pat.account_id).values(password_hash=digest)
+        )
+    pat = accounts.authenticate(
+        app, accounts.login(app, username="pat", password="another long passphrase")
+    )
+    assert copies(app, pid) == 0
+    assert partner_sees(app, pat, pid, key=pat.data_key) == [""]
+    # The trainee's next note seals a new pairing key to both, and copies every note.
+    log(app, keyed(app, tia), item, "second")
+    assert partner_sees(app, pat, pid, key=pat.data_key) == ["second", "first"]
