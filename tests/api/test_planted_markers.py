@@ -17,11 +17,15 @@ import subprocess
 import uuid
 from pathlib import Path
 
+import orjson
 import pytest
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from easein.services.app import open_app
 from easein.services.backup import Sealing, make_backup
+from easein.store.codec import Context
+from easein.store.reseal import PAYLOADS
 from tests.api.conftest import Clients, marked_plug_and_session
 from tests.api.together_world import pair_up
 
@@ -135,3 +139,34 @@ def test_no_planted_marker_is_in_any_stored_byte_or_log_line(
     hits = {name: data.count(marker.encode()) for name, data in found.items()}
     assert sum(len(data) for data in found.values()) > 10_000  # real files were searched
     assert hits == dict.fromkeys(found, 0), hits
+
+
+def test_with_the_key_file_too_the_session_notes_stay_sealed(live_server, clients: Clients):
+    """The server's own view (database and installation key): every payload the key opens
+    is opened, and the session notes, sealed under the person's data key, are in none.
+
+    The other words are still under the installation key (docs/security.md says which);
+    the test shows that too, so that this stays an honest account of what is protected.
+    """
+    marker = f"MARKER{uuid.uuid4().hex[:12]}"
+    _plant(clients, live_server.clock, marker)
+    app = open_app(live_server.settings, clock=live_server.clock)
+    opened = []
+    try:
+        with app.db.engine.connect() as conn:
+            for spec in PAYLOADS:
+                rows = conn.execute(
+                    text(
+                        f"SELECT t.{spec.key}, {spec.owner}, t.{spec.column} "
+                        f"FROM {spec.table} t {spec.join}"
+                    )
+                ).all()
+                for row_id, owner, blob in rows:
+                    context = Context(spec.context_table, int(owner), int(row_id))
+                    opened.append(orjson.dumps(app.codec.decode(bytes(blob), context)))
+    finally:
+        app.close()
+    everything = b"\n".join(opened)
+    assert f"{marker} plug".encode() in everything  # the key file does open these
+    assert f"{marker} notes".encode() not in everything
+    assert everything.count(marker.encode()) > 10

@@ -15,10 +15,11 @@ does not open them:
   same notes sealed under the pairing key, 32 random bytes sealed to each member's
   X25519 public key (`store.custody.seal_to`). The partner opens it with their own
   data key; nobody else can. Only the trainee, signed in, can make copies, since only
-  they open the notes: a change of level, a session shared again or an activation
-  that happened in the partner's request is caught up at the trainee's next change
-  or sign-in (`reshare`). Lowering the level, marking a session "don't share" or
-  ending the pairing deletes the copies; ending also deletes the pairing key.
+  they open the notes: when they choose the level, accept the summary, log a session
+  or share one again; what could not be made then (a sign-in older than the data key)
+  is caught up at their next sign-in with the password (`reshare`). Lowering the
+  level, marking a session "don't share this one" or ending the pairing deletes the
+  copies; ending also deletes the pairing key.
 """
 
 from __future__ import annotations
@@ -76,7 +77,6 @@ def seal_pending(db: DbSession, app: App, account_id: int, data_key: bytes) -> i
     pairings = db.scalars(
         select(PairingRow).where(
             PairingRow.trainee_id == person_id,
-            PairingRow.activated_at.is_not(None),
             PairingRow.ended_at.is_(None),
         )
     ).all()
@@ -88,15 +88,18 @@ def seal_pending(db: DbSession, app: App, account_id: int, data_key: bytes) -> i
 def reshare(db: DbSession, pairing: PairingRow, data_key: bytes | None) -> int:
     """Make the partner's copies what the pairing shares now (in the caller's write).
 
-    Every copy is deleted; then, if the pairing is active and shares notes and the
+    Every copy is deleted; then, if the pairing has not ended, shares notes and the
     trainee's data key is at hand, each shared session's notes are copied under the
-    pairing key. Returns how many copies there are now.
+    pairing key. A pairing not active yet gets its copies too (the trainee chose the
+    level, and the partner accepted the pairing), so that the partner's acceptance, the
+    last step, finds them made; the partner's views open only once it is active.
+    Returns how many copies there are now.
     """
     db.execute(delete(SharedNoteRow).where(SharedNoteRow.pairing_id == pairing.id))
     if pairing.ended_at is not None:
         pairing.trainee_key = pairing.partner_key = None
         return 0
-    if data_key is None or pairing.activated_at is None:
+    if data_key is None:
         return 0
     if not shares_notes(SharingLevel(pairing.sharing)):
         return 0
@@ -130,7 +133,6 @@ def share_new(db: DbSession, person_id: int, data_key: bytes, session_id: int, n
     pairings = db.scalars(
         select(PairingRow).where(
             PairingRow.trainee_id == person_id,
-            PairingRow.activated_at.is_not(None),
             PairingRow.ended_at.is_(None),
         )
     ).all()

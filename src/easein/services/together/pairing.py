@@ -203,9 +203,9 @@ def accept_summary(
                 AuditKind.SUMMARY_ACCEPTED,
                 {"sharing": after.sharing.value},
             )
+            if person_id == after.trainee_id and data_key is not None:
+                sealed_notes.reshare(db, found.row, data_key)
             if after.status is PairingStatus.ACTIVE:
-                if person_id == after.trainee_id:
-                    sealed_notes.reshare(db, found.row, data_key)
                 audit(
                     db,
                     app,
