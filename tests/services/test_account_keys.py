@@ -2,8 +2,8 @@
 the database in the clear (services.account_keys).
 
 A real database per test; cheap Argon2 parameters (the key derivation uses the same
-settings as the password hash). No payload is sealed under the data key yet: these tests
-pin its custody, which the sealing will stand on.
+settings as the password hash). These tests pin its custody, which the sealed notes
+(tests/services/test_sealed_notes.py) stand on.
 """
 
 from __future__ import annotations

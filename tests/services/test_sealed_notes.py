@@ -304,3 +304,21 @@ def test_a_partner_whose_key_pair_was_replaced_gets_a_new_pairing_key(app):
     # The trainee's next note seals a new pairing key to both, and copies every note.
     log(app, keyed(app, tia), item, "second")
     assert partner_sees(app, pat, pid, key=pat.data_key) == ["second", "first"]
+
+
+def test_a_sign_in_leaves_copies_that_are_up_to_date_as_they_are(app):
+    tia, pat, pid = couple(app)
+    log(app, keyed(app, tia), plug(app, tia), "kept")
+    with app.db.reading() as db:
+        before = db.scalars(select(SharedNoteRow.payload)).all()
+    sign_in(app, "tia")
+    with app.db.reading() as db:
+        assert db.scalars(select(SharedNoteRow.payload)).all() == before
+
+
+def test_an_altered_copy_reads_as_no_notes_not_an_error(app):
+    tia, pat, pid = couple(app)
+    log(app, keyed(app, tia), plug(app, tia), "altered")
+    with app.db.writing() as db:
+        db.execute(update(SharedNoteRow).values(payload=b"\x03" + bytes(40)))
+    assert partner_sees(app, pat, pid, key=pat.data_key) == [""]

@@ -1,7 +1,8 @@
 """Key custody primitives: published vectors, round trips, and every way a key must not open.
 
 `services.account_keys` keeps each account's data key with these primitives (its own
-tests: tests/services/test_account_keys.py); no payload is sealed under a data key yet.
+tests: tests/services/test_account_keys.py); the session notes are sealed with them
+(tests/services/test_sealed_notes.py).
 These tests pin the layer, including the issue's "wrong password rejected".
 """
 

@@ -13,9 +13,11 @@ So the key is at hand while the person is signed in (`Principal.data_key`), and 
 database with its key file alone does not give it. The account's X25519 key pair is
 made with it, its private half wrapped under the data key, for sealed partner sharing.
 
-Not yet: no payload is sealed under the data key. The payloads are still sealed under
-keys derived from the installation key (`store.codec`), because reminders, the calendar
-feed and a partner's view read them with nobody signed in (docs/security.md).
+What is sealed under it: the session notes (`services.sealed_notes`), and, through the
+key pair, the pairing keys that seal a partner's copies of them. The other payloads are
+still sealed under keys derived from the installation key (`store.codec`), because
+reminders, the calendar feed, the safety rules and a partner's view read them with
+nobody signed in (docs/security.md).
 """
 
 from __future__ import annotations

@@ -74,34 +74,34 @@ def seal_pending(db: DbSession, app: App, account_id: int, data_key: bytes) -> i
         row.payload = app.codec.encode(data, context)
         seal_notes(row, notes, held)
     db.flush()
-    pairings = db.scalars(
-        select(PairingRow).where(
-            PairingRow.trainee_id == person_id,
-            PairingRow.ended_at.is_(None),
-        )
-    ).all()
-    for pairing in pairings:
-        reshare(db, pairing, data_key)
+    for pairing in _sharing_pairings(db, person_id):
+        # Notes just moved had been read from the payload; a pairing without a key had
+        # a change its copies could not follow (or never had any): both are redone.
+        if rows or pairing.trainee_key is None:
+            reshare(db, pairing, data_key)
     return len(rows)
 
 
 def reshare(db: DbSession, pairing: PairingRow, data_key: bytes | None) -> int:
     """Make the partner's copies what the pairing shares now (in the caller's write).
 
-    Every copy is deleted; then, if the pairing has not ended, shares notes and the
-    trainee's data key is at hand, each shared session's notes are copied under the
-    pairing key. A pairing not active yet gets its copies too (the trainee chose the
-    level, and the partner accepted the pairing), so that the partner's acceptance, the
-    last step, finds them made; the partner's views open only once it is active.
-    Returns how many copies there are now.
+    Every copy is deleted; then, if the pairing has not ended and shares notes, each
+    shared session's notes are copied under the pairing key with the trainee's data
+    key. A pairing not active yet gets its copies too (the trainee chose the level, and
+    the partner accepted the pairing), so that the partner's acceptance, the last step,
+    finds them made; the partner's views open only once it is active. Without the data
+    key (a sign-in older than it) the copies cannot follow: the pairing key goes with
+    them, and the trainee's next sign-in makes both again. Ending the pairing deletes
+    the key for good. Returns how many copies there are now.
     """
     db.execute(delete(SharedNoteRow).where(SharedNoteRow.pairing_id == pairing.id))
-    if pairing.ended_at is not None:
+    if pairing.ended_at is not None or data_key is None:
         pairing.trainee_key = pairing.partner_key = None
         return 0
-    if data_key is None:
-        return 0
     if not shares_notes(SharingLevel(pairing.sharing)):
+        return 0
+    key, _ = _trainee_key(db, pairing, data_key)
+    if key is None:  # a member has no key pair yet (not signed in since they came)
         return 0
     hidden = select(UnsharedSessionRow.session_id).where(
         UnsharedSessionRow.person_id == pairing.trainee_id
@@ -122,27 +122,23 @@ def reshare(db: DbSession, pairing: PairingRow, data_key: bytes | None) -> int:
         except PayloadError:  # sealed under a data key the account lost: nothing to copy
             continue
         if notes.get("notes"):
-            found.append((row.id, notes["notes"]))
-    return _copy(db, pairing, data_key, found)
+            found.append((row.id, str(notes["notes"])))
+    _write(db, pairing, key, found)
+    return len(found)
 
 
 def share_new(db: DbSession, person_id: int, data_key: bytes, session_id: int, notes: str) -> None:
     """Copy a just-logged session's notes to each partner who sees notes (caller's write)."""
     if not notes:
         return
-    pairings = db.scalars(
-        select(PairingRow).where(
-            PairingRow.trainee_id == person_id,
-            PairingRow.ended_at.is_(None),
-        )
-    ).all()
-    for pairing in pairings:
+    for pairing in _sharing_pairings(db, person_id):
         if not shares_notes(SharingLevel(pairing.sharing)):
             continue
-        if _open_key(db, pairing, pairing.trainee_id, data_key) is None:
-            reshare(db, pairing, data_key)  # a new pairing key, every note copied under it
-        else:
-            _copy(db, pairing, data_key, [(session_id, notes)])
+        key, made = _trainee_key(db, pairing, data_key)
+        if made:  # a new pairing key: every note is copied under it
+            reshare(db, pairing, data_key)
+        elif key is not None:
+            _write(db, pairing, key, [(session_id, notes)])
 
 
 def forget_pairing_keys(db: DbSession, person_id: int) -> None:
@@ -172,7 +168,7 @@ def partner_notes(
 ) -> dict[int, str]:
     """The notes the partner (`person_id`, holding `data_key`) has copies of, by session."""
     wanted = list(session_ids)
-    if data_key is None or pairing.partner_key is None or not wanted:
+    if data_key is None or not wanted:
         return {}
     key = _open_key(db, pairing, person_id, data_key)
     if key is None:
@@ -187,19 +183,23 @@ def partner_notes(
         context = Context(SHARED_CONTEXT, pairing.trainee_id, copy.session_id)
         try:
             found[copy.session_id] = str(held.decode(copy.payload, context)["notes"])
-        except PayloadError:  # a copy under an earlier key: the trainee's next change redoes it
+        except PayloadError:  # altered in the database: shown as no notes, not a 500
             continue
     return found
 
 
-def _copy(db: DbSession, pairing: PairingRow, data_key: bytes, notes: list[tuple[int, str]]) -> int:
-    if not notes:
-        return 0
-    key = _open_key(db, pairing, pairing.trainee_id, data_key)
-    if key is None:
-        key = _new_pairing_key(db, pairing)
-        if key is None:  # a member has no key pair yet (not signed in since they came)
-            return 0
+def _sharing_pairings(db: DbSession, person_id: int) -> list[PairingRow]:
+    """The pairings, not ended, in which the person is the trainee."""
+    return list(
+        db.scalars(
+            select(PairingRow).where(
+                PairingRow.trainee_id == person_id, PairingRow.ended_at.is_(None)
+            )
+        )
+    )
+
+
+def _write(db: DbSession, pairing: PairingRow, key: bytes, notes: list[tuple[int, str]]) -> None:
     held = HeldKeyCodec(key, PAIRING_KEY)
     for session_id, text in notes:
         context = Context(SHARED_CONTEXT, pairing.trainee_id, session_id)
@@ -210,7 +210,16 @@ def _copy(db: DbSession, pairing: PairingRow, data_key: bytes, notes: list[tuple
         else:
             copy.payload = payload
     db.flush()
-    return len(notes)
+
+
+def _trainee_key(db: DbSession, pairing: PairingRow, data_key: bytes) -> tuple[bytes | None, bool]:
+    """The pairing key as the trainee opens it, made (and True) if there is none that
+    opens; None if a member has no key pair to seal it to."""
+    key = _open_key(db, pairing, pairing.trainee_id, data_key)
+    if key is not None:
+        return key, False
+    key = _new_pairing_key(db, pairing)
+    return key, key is not None
 
 
 def _label(pairing: PairingRow, person_id: int) -> str:

@@ -6,7 +6,10 @@ feature: `SealedCodec` (what the app runs) seals each payload with AES-256-GCM u
 its owner's key, binding the table, the row id, the owner and the format version as
 associated data, so a payload copied to another row, table or owner does not open.
 `PlainCodec` is the unencrypted format, kept for reading rows written before
-encryption existed and for tests of the format itself.
+encryption existed and for tests of the format itself. `HeldKeyCodec` (format 3) seals
+under a key the people hold instead of the installation key: the session notes under
+the owner's data key, a partner's copy of them under the pairing key
+(`services.sealed_notes`).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 This is the layer under user-held keys (issue 5): `services.account_keys` keeps each
 account's data key with it, and `services.recovery` writes recovery keys in its form.
-No payload is sealed under a data key yet (docs/security.md, "Not protected yet"):
+`services.sealed_notes` seals the session notes with them (docs/security.md):
 
 - **Wrapping.** A 256-bit key is wrapped (AES-256-GCM) by a key-encryption key (KEK);
   the associated data binds the purpose and the account, so a wrap made for one
