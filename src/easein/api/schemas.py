@@ -63,7 +63,9 @@ class SignedIn(BaseModel):
 class Registered(SignedIn):
     recovery_key: str = Field(
         description="Shown once: it resets a forgotten password (POST "
-        "/api/v1/account/recover). Only its hash is kept, so it cannot be shown again."
+        "/api/v1/account/recover). Only its hash is kept, so it cannot be shown again. "
+        "The session notes are sealed under a key that only the password and this key "
+        "open: lose both and nobody can read them again."
     )
 
 
