@@ -161,7 +161,13 @@ def compliance_json(view: ComplianceView) -> dict[str, Any]:
 
 
 def comment_json(c: Comment, pairing: Pairing) -> dict[str, Any]:
-    return {"id": c.id, "author": role_name(pairing, c.author_id), "at": c.at, "text": c.text}
+    return {
+        "id": c.id,
+        "author": role_name(pairing, c.author_id),
+        "at": c.at,
+        "text": c.text,
+        "text_locked": c.locked,
+    }
 
 
 def audit_json(e: AuditEvent, pairing: Pairing) -> dict[str, Any]:

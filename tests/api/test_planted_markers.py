@@ -24,7 +24,7 @@ from sqlalchemy.engine import make_url
 
 from easein.services.app import open_app
 from easein.services.backup import Sealing, make_backup
-from easein.store.codec import Context
+from easein.store.codec import HELD, Context
 from easein.store.reseal import PAYLOADS
 from tests.api.conftest import Clients, marked_plug_and_session
 from tests.api.together_world import pair_up
@@ -141,9 +141,12 @@ def test_no_planted_marker_is_in_any_stored_byte_or_log_line(
     assert hits == dict.fromkeys(found, 0), hits
 
 
-def test_with_the_key_file_too_the_session_notes_stay_sealed(live_server, clients: Clients):
+def test_with_the_key_file_too_the_notes_comments_and_answers_stay_sealed(
+    live_server, clients: Clients
+):
     """The server's own view (database and installation key): every payload the key opens
-    is opened, and the session notes, sealed under the person's data key, are in none.
+    is opened, and the session notes, the comments and the conversation's answers, sealed
+    under keys the people hold, are in none.
 
     The other words are still under the installation key (docs/security.md says which);
     the test shows that too, so that this stays an honest account of what is protected.
@@ -151,7 +154,7 @@ def test_with_the_key_file_too_the_session_notes_stay_sealed(live_server, client
     marker = f"MARKER{uuid.uuid4().hex[:12]}"
     _plant(clients, live_server.clock, marker)
     app = open_app(live_server.settings, clock=live_server.clock)
-    opened = []
+    opened, held = [], []
     try:
         with app.db.engine.connect() as conn:
             for spec in PAYLOADS:
@@ -162,11 +165,18 @@ def test_with_the_key_file_too_the_session_notes_stay_sealed(live_server, client
                     )
                 ).all()
                 for row_id, owner, blob in rows:
+                    if bytes(blob)[:1] == HELD:  # under a key people hold: not this one
+                        held.append(spec.table)
+                        continue
                     context = Context(spec.context_table, int(owner), int(row_id))
                     opened.append(orjson.dumps(app.codec.decode(bytes(blob), context)))
     finally:
         app.close()
     everything = b"\n".join(opened)
     assert f"{marker} plug".encode() in everything  # the key file does open these
-    assert f"{marker} notes".encode() not in everything
     assert everything.count(marker.encode()) > 10
+    # The session notes (the trainee's own column, not listed here), the comments and
+    # the conversation's answers (under the pairing key) are in none of them.
+    for words in ("notes", "on the directive", "on the session", "wants", "words"):
+        assert f"{marker} {words}".encode() not in everything, words
+    assert sorted(set(held)) == ["comments", "conversation_answers"]

@@ -8,21 +8,20 @@ this one" and ending the pairing delete the copies. Cheap Argon2 parameters.
 
 from __future__ import annotations
 
-from dataclasses import replace
-from datetime import timedelta
-
 import pytest
 from sqlalchemy import func, select, update
 
 from easein.domain.errors import Conflict
-from easein.domain.pairing import PLAIN_WORDS
-from easein.domain.sessions import Session, SessionKind
 from easein.domain.sharing import SharingLevel
-from easein.domain.toys import Base, ToyKind
-from easein.services import accounts, exchange, report, sealed_notes, toys, training
-from easein.services.profile import Profile
+from easein.services import (
+    accounts,
+    exchange,
+    pairing_keys,
+    report,
+    sealed_notes,
+    training,
+)
 from easein.services.together import pairing, views
-from easein.services.together.records import profile_of
 from easein.settings import Settings
 from easein.store.account_models import AccountRow
 from easein.store.codec import Context, HeldKeyCodec, PayloadError
@@ -31,58 +30,14 @@ from easein.store.models import SessionRow
 from easein.store.records import NOTES_CONTEXT
 from easein.store.together_models import PairingRow, SharedNoteRow
 from tests.conftest import fast_hashing
+from tests.services.held_helpers import couple, keyed, log, plug, sign_in, sign_up, unkeyed
 
-PASSWORD = "a long passphrase"
 L = SharingLevel
 
 
 @pytest.fixture
 def settings(database_url: str) -> Settings:
     return fast_hashing(Settings(database_url=database_url))
-
-
-def sign_up(app, name: str) -> accounts.Principal:
-    _, token, _ = accounts.register(
-        app, username=name, password=PASSWORD, adult=True, timezone="UTC", units="mm"
-    )
-    return accounts.authenticate(app, token)
-
-
-def sign_in(app, name: str) -> accounts.Principal:
-    return accounts.authenticate(app, accounts.login(app, username=name, password=PASSWORD))
-
-
-def unkeyed(app, who: accounts.Principal) -> Profile:
-    """The person as the worker, the command line or an old sign-in reads them: no key."""
-    with app.db.reading() as db:
-        return profile_of(db, who.profile.person_id)
-
-
-def keyed(app, who: accounts.Principal) -> Profile:
-    return replace(unkeyed(app, who), data_key=who.data_key)
-
-
-def plug(app, who: accounts.Principal) -> int:
-    made = toys.add_toy(
-        app, who.profile.person_id, name="p20", kind=ToyKind.PLUG, diameter_mm=20, base=Base.FLARED
-    )
-    return made.id
-
-
-def log(app, profile: Profile, item_id: int, notes: str) -> Session:
-    duration = timedelta(minutes=15)
-    draft = Session(
-        id=0,
-        kind=SessionKind.STRETCH,
-        started_at=app.now() - duration,
-        duration=duration,
-        item_ids=(),
-        reached_item_id=0,
-        reached_mm=0.0,
-        pain=1,
-        notes=notes,
-    )
-    return training.log_session(app, profile, draft, [item_id])
 
 
 def row_of(app, session_id: int) -> SessionRow:
@@ -122,7 +77,7 @@ def test_sealed_notes_do_not_open_with_another_key_row_or_owner(app):
     assert held.decode(row.private, place) == {"notes": "bound"}
     refused = [
         (HeldKeyCodec(new_key(), sealed_notes.DATA_KEY), place),  # another person's key
-        (HeldKeyCodec(alice.data_key, sealed_notes.PAIRING_KEY), place),  # another purpose
+        (HeldKeyCodec(alice.data_key, pairing_keys.PAIRING_KEY), place),  # another purpose
         (held, place._replace(row_id=row.id + 1)),  # moved to another session
         (held, place._replace(owner_id=row.person_id + 1)),  # to another owner
         (held, place._replace(table="sessions")),  # to another column
@@ -173,23 +128,6 @@ def test_export_and_a_report_with_notes_refuse_without_the_key_and_work_with_it(
     assert "exported words" in exchange.export_sessions_csv(app, keyed(app, alice))
     # A report without notes needs no key.
     assert report.clinician_report(app, unkeyed(app, alice), None, None).notes is None
-
-
-def couple(app, level: SharingLevel = L.FULL_WITH_NOTES):
-    tia, pat = sign_up(app, "tia"), sign_up(app, "pat")
-    made = pairing.invite(app, tia.profile.person_id)
-    pid = pairing.accept_invitation(app, pat.profile.person_id, made.code).pairing.id
-    pairing.change_sharing(app, tia.profile.person_id, pid, level, data_key=tia.data_key)
-    for who in (pat, tia):
-        pairing.accept_summary(
-            app,
-            who.profile.person_id,
-            pid,
-            seen=level,
-            seen_words=PLAIN_WORDS,
-            data_key=who.data_key,
-        )
-    return tia, pat, pid
 
 
 def partner_sees(app, pat: accounts.Principal, pid: int, *, key: bytes | None = None) -> list:
@@ -255,10 +193,15 @@ def test_copies_go_when_the_notes_are_no_longer_shared(app, change):
     elif change == "unshare":
         pairing.set_session_shared(app, me, made.id, shared=False, data_key=tia.data_key)
     else:
-        pairing.end_pairing(app, pat.profile.person_id, pid)
+        with app.db.reading() as db:
+            before = db.get(PairingRow, pid)
+            assert before is not None
+            trainee_key = before.trainee_key
+        pairing.end_pairing(app, pat.profile.person_id, pid, data_key=pat.data_key)
         with app.db.reading() as db:
             row = db.get(PairingRow, pid)
-            assert row is not None and (row.trainee_key, row.partner_key) == (None, None)
+            assert row is not None and row.partner_key is None
+            assert row.trainee_key not in (None, trainee_key)  # rotated, the trainee's only
     assert copies(app, pid) == 0
 
 
@@ -285,12 +228,12 @@ def test_a_level_raised_without_the_key_is_caught_up_at_the_trainees_next_sign_i
     assert partner_sees(app, pat, pid, key=pat.data_key) == ["caught up"]
 
 
-def test_a_partner_whose_key_pair_was_replaced_gets_a_new_pairing_key(app):
+def test_a_partner_whose_key_pair_was_replaced_gets_the_pairing_key_sealed_again(app):
     tia, pat, pid = couple(app)
     item = plug(app, tia)
     log(app, keyed(app, tia), item, "first")
     # An operator sets Pat's password behind EaseIn's back: Pat's next sign-in gets a new
-    # data key and key pair, so the pairing key sealed to the old one is dropped.
+    # data key and key pair, and Pat's sealed copy of the pairing key no longer opens.
     digest = accounts.hasher(app).hash("another long passphrase")
     with app.db.writing() as db:
         db.execute(
@@ -299,9 +242,11 @@ def test_a_partner_whose_key_pair_was_replaced_gets_a_new_pairing_key(app):
     pat = accounts.authenticate(
         app, accounts.login(app, username="pat", password="another long passphrase")
     )
-    assert copies(app, pid) == 0
+    with app.db.reading() as db:
+        row = db.get(PairingRow, pid)
+        assert row is not None and row.partner_key is None and row.trainee_key is not None
     assert partner_sees(app, pat, pid, key=pat.data_key) == [""]
-    # The trainee's next note seals a new pairing key to both, and copies every note.
+    # The trainee's next write seals the same key to Pat's new pair: the old copies open.
     log(app, keyed(app, tia), item, "second")
     assert partner_sees(app, pat, pid, key=pat.data_key) == ["second", "first"]
 

@@ -292,6 +292,10 @@ class CommentOut(BaseModel):
     author: RoleName | None
     at: datetime
     text: str
+    text_locked: bool = Field(
+        description="Sealed under the pairing key and this sign-in does not hold your data "
+        "key (made before data keys): `text` is empty. Sign in again to read it."
+    )
 
 
 # --- agreement and conversation ------------------------------------------------------------

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session as DbSession
 from easein.domain import passwords
 from easein.domain.errors import Conflict, EaseInError, InvalidInput, NotFound
 from easein.domain.units import Units
-from easein.services import account_keys, sealed_notes, second_factor
+from easein.services import account_keys, pairing_keys, sealed_notes, second_factor
 from easein.services.app import App
 from easein.services.common_passwords import common_passwords
 from easein.services.profile import Profile, create_person
@@ -340,7 +340,7 @@ def open_keys(app: App, account_id: int, password: str) -> bytes:
                 person_id = db.scalar(
                     select(AccountRow.person_id).where(AccountRow.id == account_id)
                 )
-                sealed_notes.forget_pairing_keys(db, person_id or 0)
+                pairing_keys.forget_member(db, person_id or 0)
             return account_keys.create(db, app, account_id, kek)
     return open_keys(app, account_id, password)  # made meanwhile by another sign-in
 

@@ -11,36 +11,33 @@ does not open them:
   the payload, under the installation key, until the person's next sign-in with the
   password moves them (`seal_pending`).
 - **The partner's copy**, where the trainee shares notes (the sharing level lets
-  notes through, the pairing is active, the session is not marked "don't share"): the
-  same notes sealed under the pairing key, 32 random bytes sealed to each member's
-  X25519 public key (`store.custody.seal_to`). The partner opens it with their own
-  data key; nobody else can. Only the trainee, signed in, can make copies, since only
-  they open the notes: when they choose the level, accept the summary, log a session
-  or share one again; what could not be made then (a sign-in older than the data key)
-  is caught up at their next sign-in with the password (`reshare`). Lowering the
-  level, marking a session "don't share this one" or ending the pairing deletes the
-  copies; ending also deletes the pairing key.
+  notes through, the pairing has not ended, the session is not marked "don't share
+  this one"): the same notes sealed under the pairing key (`services.pairing_keys`),
+  which the partner opens with their own data key; nobody else can. Only the trainee,
+  signed in, can make copies, since only they open the notes: when they choose the
+  level, accept the summary, log a session or share one again. What could not be
+  made then (a sign-in older than the data key) is marked stale and redone at their
+  next sign-in with the password (`reshare`). Lowering the level, marking a session
+  "don't share this one" or ending the pairing deletes the copies.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session as DbSession
 
 from easein.domain.sharing import SharingLevel, shares_notes
-from easein.services import account_keys
+from easein.services import pairing_keys
 from easein.services.app import App
-from easein.store.account_models import AccountKeyRow, AccountRow
+from easein.store.account_models import AccountRow
 from easein.store.codec import Context, HeldKeyCodec, PayloadError
-from easein.store.crypto import DecryptionFailed, new_key
-from easein.store.custody import open_sealed, seal_to
 from easein.store.models import SessionRow
 from easein.store.records import NOTES_CONTEXT
 from easein.store.together_models import PairingRow, SharedNoteRow, UnsharedSessionRow
 
-DATA_KEY, PAIRING_KEY = "data-key", "pairing-key"
+DATA_KEY = "data-key"
 SHARED_CONTEXT = "shared_notes"
 
 
@@ -75,9 +72,8 @@ def seal_pending(db: DbSession, app: App, account_id: int, data_key: bytes) -> i
         seal_notes(row, notes, held)
     db.flush()
     for pairing in _sharing_pairings(db, person_id):
-        # Notes just moved had been read from the payload; a pairing without a key had
-        # a change its copies could not follow (or never had any): both are redone.
-        if rows or pairing.trainee_key is None:
+        # Notes just moved had been read from the payload; stale copies missed a change.
+        if rows or pairing.copies_stale:
             reshare(db, pairing, data_key)
     return len(rows)
 
@@ -90,18 +86,18 @@ def reshare(db: DbSession, pairing: PairingRow, data_key: bytes | None) -> int:
     key. A pairing not active yet gets its copies too (the trainee chose the level, and
     the partner accepted the pairing), so that the partner's acceptance, the last step,
     finds them made; the partner's views open only once it is active. Without the data
-    key (a sign-in older than it) the copies cannot follow: the pairing key goes with
-    them, and the trainee's next sign-in makes both again. Ending the pairing deletes
-    the key for good. Returns how many copies there are now.
+    key (a sign-in older than it) the copies cannot follow: they are marked stale, for
+    the trainee's next sign-in. Returns how many copies there are now.
     """
     db.execute(delete(SharedNoteRow).where(SharedNoteRow.pairing_id == pairing.id))
-    if pairing.ended_at is not None or data_key is None:
-        pairing.trainee_key = pairing.partner_key = None
+    pairing.copies_stale = data_key is None and pairing.ended_at is None
+    if data_key is None or pairing.ended_at is not None:
         return 0
     if not shares_notes(SharingLevel(pairing.sharing)):
         return 0
-    key, _ = _trainee_key(db, pairing, data_key)
-    if key is None:  # a member has no key pair yet (not signed in since they came)
+    key, _ = pairing_keys.open_for(db, pairing, pairing.trainee_id, data_key, make=True)
+    if key is None:  # no key the trainee opens, and none can be made yet
+        pairing.copies_stale = True
         return 0
     hidden = select(UnsharedSessionRow.session_id).where(
         UnsharedSessionRow.person_id == pairing.trainee_id
@@ -134,24 +130,13 @@ def share_new(db: DbSession, person_id: int, data_key: bytes, session_id: int, n
     for pairing in _sharing_pairings(db, person_id):
         if not shares_notes(SharingLevel(pairing.sharing)):
             continue
-        key, made = _trainee_key(db, pairing, data_key)
-        if made:  # a new pairing key: every note is copied under it
+        key, made = pairing_keys.open_for(db, pairing, person_id, data_key, make=True)
+        if key is None:
+            pairing.copies_stale = True
+        elif made:  # the first pairing key: every note is copied under it
             reshare(db, pairing, data_key)
-        elif key is not None:
+        else:
             _write(db, pairing, key, [(session_id, notes)])
-
-
-def forget_pairing_keys(db: DbSession, person_id: int) -> None:
-    """Drop the pairing keys (and copies) of a person whose key pair was replaced: their
-    sealed copy no longer opens; the trainee's next note or sign-in makes a new key."""
-    rows = db.scalars(
-        select(PairingRow).where(
-            or_(PairingRow.trainee_id == person_id, PairingRow.partner_id == person_id)
-        )
-    ).all()
-    for pairing in rows:
-        pairing.trainee_key = pairing.partner_key = None
-        db.execute(delete(SharedNoteRow).where(SharedNoteRow.pairing_id == pairing.id))
 
 
 def forget_session(db: DbSession, session_id: int) -> None:
@@ -170,10 +155,10 @@ def partner_notes(
     wanted = list(session_ids)
     if data_key is None or not wanted:
         return {}
-    key = _open_key(db, pairing, person_id, data_key)
+    key, _ = pairing_keys.open_for(db, pairing, person_id, data_key)
     if key is None:
         return {}
-    held = HeldKeyCodec(key, PAIRING_KEY)
+    held = pairing_keys.codec(key)
     found = {}
     for copy in db.scalars(
         select(SharedNoteRow).where(
@@ -200,7 +185,7 @@ def _sharing_pairings(db: DbSession, person_id: int) -> list[PairingRow]:
 
 
 def _write(db: DbSession, pairing: PairingRow, key: bytes, notes: list[tuple[int, str]]) -> None:
-    held = HeldKeyCodec(key, PAIRING_KEY)
+    held = pairing_keys.codec(key)
     for session_id, text in notes:
         context = Context(SHARED_CONTEXT, pairing.trainee_id, session_id)
         payload = held.encode({"notes": text}, context)
@@ -210,55 +195,3 @@ def _write(db: DbSession, pairing: PairingRow, key: bytes, notes: list[tuple[int
         else:
             copy.payload = payload
     db.flush()
-
-
-def _trainee_key(db: DbSession, pairing: PairingRow, data_key: bytes) -> tuple[bytes | None, bool]:
-    """The pairing key as the trainee opens it, made (and True) if there is none that
-    opens; None if a member has no key pair to seal it to."""
-    key = _open_key(db, pairing, pairing.trainee_id, data_key)
-    if key is not None:
-        return key, False
-    key = _new_pairing_key(db, pairing)
-    return key, key is not None
-
-
-def _label(pairing: PairingRow, person_id: int) -> str:
-    role = "trainee" if person_id == pairing.trainee_id else "partner"
-    return f"pairing-key/{pairing.id}/{role}"
-
-
-def _keys_of(db: DbSession, person_id: int) -> AccountKeyRow | None:
-    return db.scalars(
-        select(AccountKeyRow)
-        .join(AccountRow, AccountRow.id == AccountKeyRow.account_id)
-        .where(AccountRow.person_id == person_id)
-    ).first()
-
-
-def _open_key(db: DbSession, pairing: PairingRow, person_id: int, data_key: bytes) -> bytes | None:
-    """The pairing key from the member's sealed copy, or None if there is none for them."""
-    sealed = pairing.trainee_key if person_id == pairing.trainee_id else pairing.partner_key
-    keys = _keys_of(db, person_id)
-    if sealed is None or keys is None:
-        return None
-    try:
-        pair = account_keys.key_pair(db, keys.account_id, data_key)
-        return open_sealed(pair, sealed, label=_label(pairing, person_id))
-    except DecryptionFailed:  # the member's key pair was replaced since: make a new key
-        return None
-
-
-def _new_pairing_key(db: DbSession, pairing: PairingRow) -> bytes | None:
-    """A new pairing key sealed to both members, replacing any (and its copies)."""
-    trainee, partner = _keys_of(db, pairing.trainee_id), _keys_of(db, pairing.partner_id)
-    if trainee is None or partner is None:
-        return None
-    key = new_key()
-    pairing.trainee_key = seal_to(
-        trainee.public_key, key, label=_label(pairing, pairing.trainee_id)
-    )
-    pairing.partner_key = seal_to(
-        partner.public_key, key, label=_label(pairing, pairing.partner_id)
-    )
-    db.execute(delete(SharedNoteRow).where(SharedNoteRow.pairing_id == pairing.id))
-    return key

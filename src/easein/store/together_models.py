@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, LargeBinary, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from easein.store.models import Base, pairing_ref, person_ref
@@ -48,10 +48,15 @@ class PairingRow(Base):
     ended_by: Mapped[int | None] = mapped_column(Integer)
     sharing: Mapped[str] = mapped_column(String(16), nullable=False)
     payload: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
-    # The pairing key, sealed to each member's X25519 public key (services.shared_notes);
-    # None until made, and again once the pairing ended.
+    # The pairing key, sealed to each member's X25519 public key (services.pairing_keys);
+    # None until made, and the partner's once the pairing ended.
     trainee_key: Mapped[bytes | None] = mapped_column(LargeBinary)
     partner_key: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # The partner's copies of the notes could not follow a change (made without the
+    # trainee's data key): the trainee's next sign-in redoes them (services.sealed_notes).
+    copies_stale: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, default=False, server_default=false()
+    )
 
     __table_args__ = (
         Index("ix_pairings_trainee", "trainee_id"),

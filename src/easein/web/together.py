@@ -100,7 +100,7 @@ def join(request: Request, app: Core, who: Poster, form: Form) -> Response:
         code = forms.text(form, "code")
         if not code:
             raise InvalidInput("code: paste the code you were sent", field="code", code="required")
-        view = pairing_service.accept_invitation(app, me(who), code)
+        view = pairing_service.accept_invitation(app, me(who), code, data_key=who.data_key)
     except EaseInError as error:
         context = list_context(app, who)
         context.update(errors=forms.errors_of(error), values=forms.values_of(form))
@@ -221,7 +221,7 @@ def end_pairing(pairing_id: int, request: Request, app: Core, who: Poster, form:
             raise InvalidInput(
                 f"confirm: type {END_WORD} to end the pairing", field="confirm", code="required"
             )
-        pairing_service.end_pairing(app, me(who), pairing_id)
+        pairing_service.end_pairing(app, me(who), pairing_id, data_key=who.data_key)
 
     try:
         run()

@@ -255,7 +255,7 @@ def directive_context(
         "revisions": directives.directive_revisions(app, me(who), pairing_id, directive_id),
         "check_ins": checkins.list_check_ins(app, me(who), pairing_id, directive_id),
         "comments": comments.list_comments(
-            app, me(who), pairing_id, Target.DIRECTIVE, directive_id
+            app, me(who), pairing_id, Target.DIRECTIVE, directive_id, data_key=who.data_key
         ),
         "names": item_names(app, who, view),
         "kind_words": KIND_WORDS,
@@ -362,7 +362,13 @@ def comment(
 ) -> Response:
     def run() -> None:
         comments.add_comment(
-            app, me(who), pairing_id, Target.DIRECTIVE, directive_id, forms.text(form, "text")
+            app,
+            me(who),
+            pairing_id,
+            Target.DIRECTIVE,
+            directive_id,
+            forms.text(form, "text"),
+            data_key=who.data_key,
         )
 
     return _act(request, app, who, pairing_id, directive_id, form, run, "comment")

@@ -87,9 +87,9 @@ def answer_text(question: Question, value: AnswerValue | None) -> str | None:
 
 def conversation_context(app: App, who: Principal, pairing_id: int) -> dict[str, Any]:
     view = pairing_of(app, who, pairing_id)
-    mine = conversation_service.my_answers(app, me(who), pairing_id)
+    mine = conversation_service.my_answers(app, me(who), pairing_id, data_key=who.data_key)
     try:
-        rows = conversation_service.comparison(app, me(who), pairing_id).rows
+        rows = conversation_service.comparison(app, me(who), pairing_id, data_key=who.data_key).rows
     except Conflict:
         rows = None
     values = {
@@ -137,7 +137,9 @@ def conversation(
 def save_answers(pairing_id: int, request: Request, app: Core, who: Poster, form: Form) -> Response:
     submit = forms.text(form, "action") == "submit"
     try:
-        conversation_service.save_answers(app, me(who), pairing_id, answers_of(form), submit=submit)
+        conversation_service.save_answers(
+            app, me(who), pairing_id, answers_of(form), submit=submit, data_key=who.data_key
+        )
     except EaseInError as error:
         return refused(
             request,

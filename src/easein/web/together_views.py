@@ -86,7 +86,9 @@ def shared_session_context(
         "words": words_of(view),
         "is_trainee": view.role is Role.TRAINEE,
         "s": _dated(session),
-        "comments": comments.list_comments(app, me(who), pairing_id, Target.SESSION, session_id),
+        "comments": comments.list_comments(
+            app, me(who), pairing_id, Target.SESSION, session_id, data_key=who.data_key
+        ),
     }
 
 
@@ -117,7 +119,13 @@ def comment_on_session(
 ) -> Response:
     try:
         comments.add_comment(
-            app, me(who), pairing_id, Target.SESSION, session_id, forms.text(form, "text")
+            app,
+            me(who),
+            pairing_id,
+            Target.SESSION,
+            session_id,
+            forms.text(form, "text"),
+            data_key=who.data_key,
         )
     except NotFound:
         raise HTTPException(status_code=404) from None
@@ -142,7 +150,9 @@ def own_session_context(app: App, who: Principal, session_id: int) -> dict[str, 
     for view in pairing_service.list_pairings(app, me(who)):
         if view.role is Role.TRAINEE and view.pairing.status is PairingStatus.ACTIVE:
             pairing_id = view.pairing.id
-            found = comments.list_comments(app, me(who), pairing_id, Target.SESSION, session_id)
+            found = comments.list_comments(
+                app, me(who), pairing_id, Target.SESSION, session_id, data_key=who.data_key
+            )
             threads.append({"view": view, "words": words_of(view), "comments": found})
     return {
         "s": session,

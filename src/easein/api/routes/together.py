@@ -99,7 +99,9 @@ def revoke_invitation(invitation_id: ResourceId, who: Who, app: AppDep) -> None:
 @router.post("/invitations/accept", status_code=status.HTTP_201_CREATED, response_model=PairingOut)
 def accept_invitation(body: InvitationAccept, who: Who, app: AppDep) -> dict[str, Any]:
     """Accept an invitation as the partner: a pending pairing; both then accept the summary."""
-    return pairing_json(pairing.accept_invitation(app, who.profile.person_id, body.code))
+    return pairing_json(
+        pairing.accept_invitation(app, who.profile.person_id, body.code, data_key=who.data_key)
+    )
 
 
 @router.get("/pairings", response_model=list[PairingOut])
@@ -156,7 +158,9 @@ def change_sharing(
 @router.post("/pairings/{pairing_id}/end", response_model=PairingOut)
 def end_pairing(pairing_id: ResourceId, who: Who, app: AppDep) -> dict[str, Any]:
     """End the pairing (either of you, any time): the partner's access ends at once."""
-    return pairing_json(pairing.end_pairing(app, who.profile.person_id, pairing_id))
+    return pairing_json(
+        pairing.end_pairing(app, who.profile.person_id, pairing_id, data_key=who.data_key)
+    )
 
 
 @router.put("/sessions/{session_id}/sharing", response_model=SessionSharingOut)

@@ -45,14 +45,21 @@ def questions(who: Who) -> list[dict[str, Any]]:
 @router.get("/pairings/{pairing_id}/answers", response_model=AnswersOut)
 def my_answers(pairing_id: ResourceId, who: Who, app: AppDep) -> dict[str, Any]:
     """Your own answers (private until both of you submitted)."""
-    return answers_json(conversation.my_answers(app, who.profile.person_id, pairing_id))
+    return answers_json(
+        conversation.my_answers(app, who.profile.person_id, pairing_id, data_key=who.data_key)
+    )
 
 
 @router.put("/pairings/{pairing_id}/answers", response_model=AnswersOut)
 def save_answers(pairing_id: ResourceId, body: AnswersIn, who: Who, app: AppDep) -> dict[str, Any]:
     """Save your answers, replacing the last ones; `submit` shares them when both did."""
     sheet = conversation.save_answers(
-        app, who.profile.person_id, pairing_id, body.answers, submit=body.submit
+        app,
+        who.profile.person_id,
+        pairing_id,
+        body.answers,
+        submit=body.submit,
+        data_key=who.data_key,
     )
     return answers_json(sheet)
 
@@ -60,7 +67,8 @@ def save_answers(pairing_id: ResourceId, body: AnswersIn, who: Who, app: AppDep)
 @router.get("/pairings/{pairing_id}/answers/comparison", response_model=list[ComparisonRowOut])
 def comparison(pairing_id: ResourceId, who: Who, app: AppDep) -> list[dict[str, Any]]:
     """Both answers side by side, differences marked (409 until both submitted)."""
-    return comparison_json(conversation.comparison(app, who.profile.person_id, pairing_id).rows)
+    found = conversation.comparison(app, who.profile.person_id, pairing_id, data_key=who.data_key)
+    return comparison_json(found.rows)
 
 
 def _terms(body: TermsIn) -> Terms:

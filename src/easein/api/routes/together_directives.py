@@ -182,7 +182,9 @@ def compliance(
 def _comments(
     app: AppDep, who: Who, pairing_id: int, target: Target, target_id: int
 ) -> list[dict[str, Any]]:
-    found = comments.list_comments(app, who.profile.person_id, pairing_id, target, target_id)
+    found = comments.list_comments(
+        app, who.profile.person_id, pairing_id, target, target_id, data_key=who.data_key
+    )
     current = pairing_of(app, who.profile.person_id, pairing_id)
     return [comment_json(c, current) for c in found]
 
@@ -190,7 +192,9 @@ def _comments(
 def _comment(
     app: AppDep, who: Who, pairing_id: int, target: Target, target_id: int, text: str
 ) -> dict[str, Any]:
-    made = comments.add_comment(app, who.profile.person_id, pairing_id, target, target_id, text)
+    made = comments.add_comment(
+        app, who.profile.person_id, pairing_id, target, target_id, text, data_key=who.data_key
+    )
     return comment_json(made, pairing_of(app, who.profile.person_id, pairing_id))
 
 

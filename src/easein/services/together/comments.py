@@ -1,4 +1,11 @@
-"""Comments on sessions and directives, both ways ("how did it feel", "a bit frustrated")."""
+"""Comments on sessions and directives, both ways ("how did it feel", "a bit frustrated").
+
+A comment is sealed under the pairing key when its writer's sign-in holds their data
+key (services.pairing_keys), so only the two members read it; one written otherwise
+(a sign-in older than data keys, a member with no key pair yet) is under the
+installation key. A reader whose sign-in cannot open the pairing key gets the comment
+with its text empty and `locked`.
+"""
 
 from __future__ import annotations
 
@@ -12,9 +19,10 @@ from sqlalchemy.orm import Session as DbSession
 from easein.domain.errors import InvalidInput, NotFound
 from easein.domain.pairing import require_active
 from easein.domain.sharing import visible_session_id
+from easein.services import pairing_keys
 from easein.services.app import App
 from easein.services.together.records import Member, directive_row, hidden_session_ids, member
-from easein.store.codec import Context, add_sealed
+from easein.store.codec import Context
 from easein.store.models import SessionRow
 from easein.store.together_models import CommentRow
 
@@ -35,6 +43,7 @@ class Comment:
     target_id: int
     at: datetime
     text: str
+    locked: bool = False  # sealed under the pairing key, which this reader cannot open
 
 
 def _require_target(db: DbSession, found: Member, target: Target, target_id: int) -> None:
@@ -53,7 +62,14 @@ def _require_target(db: DbSession, found: Member, target: Target, target_id: int
 
 
 def add_comment(
-    app: App, person_id: int, pairing_id: int, target: Target, target_id: int, text: str
+    app: App,
+    person_id: int,
+    pairing_id: int,
+    target: Target,
+    target_id: int,
+    text: str,
+    *,
+    data_key: bytes | None = None,
 ) -> Comment:
     """Comment on a session or a directive of an active pairing (either member)."""
     clean = text.strip()
@@ -72,12 +88,23 @@ def add_comment(
             target_id=target_id,
             at=app.now(),
         )
-        add_sealed(db, row, app.codec, {"text": clean}, "comments", person_id)
+        key, _ = pairing_keys.open_for(db, found.row, person_id, data_key, make=True)
+        row.payload = b""
+        db.add(row)
+        db.flush()  # the id, bound into the sealed payload
+        context = Context("comments", person_id, row.id)
+        row.payload = pairing_keys.seal_words(app, key, {"text": clean}, context)
         return Comment(row.id, pairing_id, person_id, target, target_id, row.at, clean)
 
 
 def list_comments(
-    app: App, person_id: int, pairing_id: int, target: Target, target_id: int
+    app: App,
+    person_id: int,
+    pairing_id: int,
+    target: Target,
+    target_id: int,
+    *,
+    data_key: bytes | None = None,
 ) -> list[Comment]:
     """Return the comments on a session or directive, oldest first."""
     with app.db.reading() as db:
@@ -91,16 +118,23 @@ def list_comments(
                 CommentRow.target_id == target_id,
             )
             .order_by(CommentRow.at, CommentRow.id)
-        )
-        return [
-            Comment(
-                r.id,
-                r.pairing_id,
-                r.author_id,
-                target,
-                r.target_id,
-                r.at,
-                app.codec.decode(r.payload, Context("comments", r.author_id, r.id))["text"],
+        ).all()
+        key, _ = pairing_keys.open_for(db, found.row, person_id, data_key)
+        found_comments = []
+        for r in rows:
+            data = pairing_keys.open_words(
+                app, key, r.payload, Context("comments", r.author_id, r.id)
             )
-            for r in rows
-        ]
+            found_comments.append(
+                Comment(
+                    r.id,
+                    r.pairing_id,
+                    r.author_id,
+                    target,
+                    r.target_id,
+                    r.at,
+                    "" if data is None else str(data["text"]),
+                    locked=data is None,
+                )
+            )
+        return found_comments

@@ -15,7 +15,7 @@ from easein.domain.audit import AuditKind
 from easein.domain.errors import NotFound
 from easein.domain.pairing import Invitation, Pairing, PairingStatus, Role, Words
 from easein.domain.sharing import SharingLevel
-from easein.services import sealed_notes
+from easein.services import pairing_keys, sealed_notes
 from easein.services.app import App
 from easein.services.together.records import (
     audit,
@@ -121,11 +121,14 @@ def revoke_invitation(app: App, person_id: int, invitation_id: int) -> None:
         row.revoked_at = done.revoked_at
 
 
-def accept_invitation(app: App, person_id: int, code: str) -> PairingView:
+def accept_invitation(
+    app: App, person_id: int, code: str, *, data_key: bytes | None = None
+) -> PairingView:
     """Accept a partner's invitation from one's own account: a pending pairing begins.
 
     An unknown code is NotFound; used, expired, withdrawn or one's own are refused
-    with the reason. Both then accept the summary before the pairing is active.
+    with the reason. Both then accept the summary before the pairing is active. The
+    pairing key is made now, sealed to both (services.pairing_keys), if both have keys.
     """
     now = app.now()
     with app.db.writing() as db:
@@ -145,6 +148,7 @@ def accept_invitation(app: App, person_id: int, code: str) -> PairingView:
             sharing=pairing.sharing.value,
         )
         add_sealed(db, made, app.codec, pairing_payload(pairing), "pairings", pairing.trainee_id)
+        pairing_keys.open_for(db, made, person_id, data_key, make=True)
         pairing = pairing_from_row(made, app)
         audit(db, app, pairing, person_id, AuditKind.INVITATION_ACCEPTED)
         return _view(app, pairing, Role.PARTNER)
@@ -267,14 +271,18 @@ def change_sharing(
         return _view(app, after, found.role)
 
 
-def end_pairing(app: App, person_id: int, pairing_id: int) -> PairingView:
+def end_pairing(
+    app: App, person_id: int, pairing_id: int, *, data_key: bytes | None = None
+) -> PairingView:
     """End the pairing (either member, at any time): the partner's access ends at once,
-    and their copies of the notes and the pairing key are deleted."""
+    their copies of the notes and of the pairing key are deleted, and the pairing key is
+    replaced by one only the trainee holds (with the ender's `data_key`)."""
     with app.db.writing() as db:
         found = member(db, app, pairing_id, person_id, for_update=True)
         after = rules.end_pairing(found.pairing, person_id, app.now())
         store_pairing(found.row, after, app)
         sealed_notes.reshare(db, found.row, None)
+        pairing_keys.end(db, found.row, person_id, data_key)
         audit(db, app, after, person_id, AuditKind.PAIRING_ENDED)
         return _view(app, after, found.role)
 

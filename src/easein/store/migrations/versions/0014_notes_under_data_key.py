@@ -1,4 +1,5 @@
 """session notes under the person's data key; pairing keys and the partner's copies
+(the comments and the conversation's answers under the pairing key need no column)
 
 Revision ID: 0014
 Revises: 0013
@@ -19,6 +20,9 @@ def upgrade() -> None:
     with op.batch_alter_table("pairings") as batch:
         batch.add_column(sa.Column("trainee_key", sa.LargeBinary(), nullable=True))
         batch.add_column(sa.Column("partner_key", sa.LargeBinary(), nullable=True))
+        batch.add_column(
+            sa.Column("copies_stale", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
     op.create_table(
         "shared_notes",
         sa.Column("pairing_id", sa.Integer(), nullable=False),
@@ -45,6 +49,7 @@ def downgrade() -> None:
     op.drop_index("ix_shared_notes_session", table_name="shared_notes")
     op.drop_table("shared_notes")
     with op.batch_alter_table("pairings") as batch:
+        batch.drop_column("copies_stale")
         batch.drop_column("partner_key")
         batch.drop_column("trainee_key")
     with op.batch_alter_table("sessions") as batch:
