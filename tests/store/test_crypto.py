@@ -18,7 +18,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import create_engine
 
-from easein.store.codec import PLAIN, SEALED, Context, PayloadError, PlainCodec, SealedCodec
+from easein.store.codec import (
+    HELD,
+    PLAIN,
+    SEALED,
+    Context,
+    HeldKeyCodec,
+    PayloadError,
+    PlainCodec,
+    SealedCodec,
+)
 from easein.store.crypto import HKDF_SALT, Aead, DecryptionFailed, derive_key, key_id
 from easein.store.keyfile import KeyUnavailable, open_key, read_key_file
 from easein.store.migrations import ensure_current
@@ -243,3 +252,71 @@ def test_the_database_keeps_only_a_fingerprint(engine, tmp_path) -> None:
     raw = (tmp_path / "k.db").read_bytes()
     assert key not in raw
     assert key_id(key).encode() in raw
+
+
+# --- payloads under a key the people hold (format 3) ----------------------------------------
+
+HELD_KEY = bytes(range(100, 132))
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**53), 2**53) | st.text(max_size=40),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner),
+    max_leaves=12,
+)
+CONTEXTS = st.builds(
+    Context,
+    st.sampled_from(["sessions.private", "comments", "conversation_answers", "shared_notes"]),
+    st.integers(0, 2**31),
+    st.integers(1, 2**31),
+)
+
+
+def test_the_held_key_derivation_gives_hkdf_written_out() -> None:
+    """HeldKeyCodec's key is HKDF-SHA256(key, info="easein/held/v1/<purpose>"), checked
+    against HKDF written out with the standard library's HMAC (RFC 5869)."""
+    prk = hmac.new(HKDF_SALT, HELD_KEY, hashlib.sha256).digest()
+    okm = hmac.new(prk, b"easein/held/v1/data-key\x01", hashlib.sha256).digest()
+    blob = Aead(okm).seal(
+        b'{"notes":"x"}', b"easein\x00\x03\x00data-key\x00sessions.private\x0042\x007"
+    )
+    assert HeldKeyCodec(HELD_KEY, "data-key").decode(
+        HELD + blob, Context("sessions.private", 7, 42)
+    ) == {"notes": "x"}
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.dictionaries(st.text(max_size=8), JSON_VALUES, max_size=5), ctx=CONTEXTS)
+def test_held_payloads_round_trip_and_open_nowhere_else(data, ctx: Context) -> None:
+    codec = HeldKeyCodec(HELD_KEY, "pairing-key")
+    blob = codec.encode(data, ctx)
+    assert blob[:1] == HELD
+    assert codec.decode(blob, ctx) == data
+    for elsewhere in (
+        ctx._replace(row_id=ctx.row_id + 1),
+        ctx._replace(owner_id=ctx.owner_id + 1),
+        ctx._replace(table=ctx.table + "x"),
+    ):
+        with pytest.raises(PayloadError):
+            codec.decode(blob, elsewhere)
+    with pytest.raises(PayloadError):  # same key, another purpose
+        HeldKeyCodec(HELD_KEY, "data-key").decode(blob, ctx)
+
+
+def test_held_and_installation_key_formats_are_not_confused() -> None:
+    held, sealed = HeldKeyCodec(HELD_KEY, "data-key"), SealedCodec(MASTER)
+    with pytest.raises(PayloadError):
+        held.decode(sealed.encode(DATA, CONTEXT), CONTEXT)
+    with pytest.raises(PayloadError):
+        sealed.decode(held.encode(DATA, CONTEXT), CONTEXT)
+
+
+def test_every_flipped_byte_of_a_held_payload_is_refused() -> None:
+    codec = HeldKeyCodec(HELD_KEY, "data-key")
+    blob = codec.encode(DATA, CONTEXT)
+    for position in range(len(blob)):
+        altered = bytearray(blob)
+        altered[position] ^= 0x01
+        with pytest.raises(PayloadError):
+            codec.decode(bytes(altered), CONTEXT)
+    for cut in (1, 12, 28, len(blob) - 1):
+        with pytest.raises(PayloadError):
+            codec.decode(blob[:cut], CONTEXT)

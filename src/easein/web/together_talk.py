@@ -12,7 +12,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from easein.domain.agreement import Terms, VersionStatus
-from easein.domain.conversation import QUESTIONS, AnswerType, AnswerValue, Match, Question
+from easein.domain.conversation import (
+    QUESTIONS,
+    AnswerSheet,
+    AnswerType,
+    AnswerValue,
+    Match,
+    Question,
+)
 from easein.domain.errors import Conflict, EaseInError
 from easein.domain.goals import parse_wear_hours
 from easein.domain.pairing import Pairing, PairingStatus, Role
@@ -87,7 +94,11 @@ def answer_text(question: Question, value: AnswerValue | None) -> str | None:
 
 def conversation_context(app: App, who: Principal, pairing_id: int) -> dict[str, Any]:
     view = pairing_of(app, who, pairing_id)
-    mine = conversation_service.my_answers(app, me(who), pairing_id, data_key=who.data_key)
+    locked = False
+    try:
+        mine = conversation_service.my_answers(app, me(who), pairing_id, data_key=who.data_key)
+    except Conflict:  # sealed under the pairing key, and this sign-in does not hold it
+        mine, locked = AnswerSheet(me(who), view.role, {}, None), True
     try:
         rows = conversation_service.comparison(app, me(who), pairing_id, data_key=who.data_key).rows
     except Conflict:
@@ -115,6 +126,7 @@ def conversation_context(app: App, who: Principal, pairing_id: int) -> dict[str,
         "mine": mine,
         "answers": values,
         "rows": shown,
+        "locked": locked,
     }
 
 
