@@ -5,16 +5,16 @@ what is sealed under keys the people hold. Cheap Argon2 parameters come from the
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
 
 from easein.domain.pairing import PLAIN_WORDS
-from easein.domain.sessions import Session, SessionKind
+from easein.domain.sessions import Session
 from easein.domain.sharing import SharingLevel
 from easein.domain.toys import Base, ToyKind
 from easein.services import accounts, toys, training
 from easein.services.profile import Profile
 from easein.services.together import pairing
 from easein.services.together.records import profile_of
+from tests.services.together_helpers import just_finished
 
 PASSWORD = "a long passphrase"
 
@@ -48,19 +48,8 @@ def plug(app, who: accounts.Principal) -> int:
 
 
 def log(app, profile: Profile, item_id: int, notes: str) -> Session:
-    duration = timedelta(minutes=15)
-    draft = Session(
-        id=0,
-        kind=SessionKind.STRETCH,
-        started_at=app.now() - duration,
-        duration=duration,
-        item_ids=(),
-        reached_item_id=0,
-        reached_mm=0.0,
-        pain=1,
-        notes=notes,
-    )
-    return training.log_session(app, profile, draft, [item_id])
+    """Log a session with `notes` as `profile` (with its data key, or without)."""
+    return training.log_session(app, profile, just_finished(app, notes=notes), [item_id])
 
 
 def couple(app, level: SharingLevel = SharingLevel.FULL_WITH_NOTES):

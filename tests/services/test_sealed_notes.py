@@ -267,3 +267,16 @@ def test_an_altered_copy_reads_as_no_notes_not_an_error(app):
     with app.db.writing() as db:
         db.execute(update(SharedNoteRow).values(payload=b"\x03" + bytes(40)))
     assert partner_sees(app, pat, pid, key=pat.data_key) == [""]
+
+
+def test_sharing_a_session_again_without_the_key_keeps_the_rest_and_catches_up(app):
+    tia, pat, pid = couple(app)
+    item, me = plug(app, tia), tia.profile.person_id
+    first = log(app, keyed(app, tia), item, "first")
+    log(app, keyed(app, tia), item, "second")
+    pairing.set_session_shared(app, me, first.id, shared=False, data_key=tia.data_key)
+    assert copies(app, pid) == 1
+    pairing.set_session_shared(app, me, first.id, shared=True)  # an old sign-in: no key
+    assert partner_sees(app, pat, pid, key=pat.data_key) == ["second", ""]
+    sign_in(app, "tia")
+    assert partner_sees(app, pat, pid, key=pat.data_key) == ["second", "first"]

@@ -59,8 +59,8 @@ def pair(app: App, level: SharingLevel = SharingLevel.FULL_WITH_NOTES) -> Couple
     return Couple(trainee, partner, pid, items)
 
 
-def log(app: App, who: Profile, item_id: int, **kw: object) -> Session:
-    """A comfortable 15-minute stretch session that just finished."""
+def just_finished(app: App, **kw: object) -> Session:
+    """A comfortable 15-minute stretch session that just finished, to log."""
     duration = timedelta(minutes=15)
     draft = Session(
         id=0,
@@ -74,7 +74,12 @@ def log(app: App, who: Profile, item_id: int, **kw: object) -> Session:
     )
     from dataclasses import replace
 
-    return training.log_session(app, fresh(app, who), replace(draft, **kw), [item_id])
+    return replace(draft, **kw)
+
+
+def log(app: App, who: Profile, item_id: int, **kw: object) -> Session:
+    """Log `just_finished` (with `kw`) for `who`."""
+    return training.log_session(app, fresh(app, who), just_finished(app, **kw), [item_id])
 
 
 def nightly(item_id: int | None = None, kind: DirectiveKind = DirectiveKind.WEAR) -> DirectiveSpec:

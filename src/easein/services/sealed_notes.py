@@ -81,24 +81,27 @@ def seal_pending(db: DbSession, app: App, account_id: int, data_key: bytes) -> i
 def reshare(db: DbSession, pairing: PairingRow, data_key: bytes | None) -> int:
     """Make the partner's copies what the pairing shares now (in the caller's write).
 
-    Every copy is deleted; then, if the pairing has not ended and shares notes, each
-    shared session's notes are copied under the pairing key with the trainee's data
-    key. A pairing not active yet gets its copies too (the trainee chose the level, and
-    the partner accepted the pairing), so that the partner's acceptance, the last step,
-    finds them made; the partner's views open only once it is active. Without the data
-    key (a sign-in older than it) the copies cannot follow: they are marked stale, for
-    the trainee's next sign-in. Returns how many copies there are now.
+    If the pairing ended or does not share notes, every copy is deleted. Otherwise,
+    with the trainee's data key, every copy is made again from the shared sessions'
+    notes under the pairing key. A pairing not active yet gets its copies too (the
+    trainee chose the level, and the partner accepted the pairing), so that the
+    partner's acceptance, the last step, finds them made; the partner's views open
+    only once it is active. Without the data key (a sign-in older than it) the copies
+    cannot follow: those there stay, and the pairing is marked stale, for the
+    trainee's next sign-in with the password. Returns how many copies were made.
     """
-    db.execute(delete(SharedNoteRow).where(SharedNoteRow.pairing_id == pairing.id))
-    pairing.copies_stale = data_key is None and pairing.ended_at is None
-    if data_key is None or pairing.ended_at is not None:
+    if pairing.ended_at is not None or not shares_notes(SharingLevel(pairing.sharing)):
+        db.execute(delete(SharedNoteRow).where(SharedNoteRow.pairing_id == pairing.id))
+        pairing.copies_stale = False
         return 0
-    if not shares_notes(SharingLevel(pairing.sharing)):
-        return 0
-    key, _ = pairing_keys.open_for(db, pairing, pairing.trainee_id, data_key, make=True)
-    if key is None:  # no key the trainee opens, and none can be made yet
+    key = None
+    if data_key is not None:
+        key, _ = pairing_keys.open_for(db, pairing, pairing.trainee_id, data_key, make=True)
+    if data_key is None or key is None:  # no key the trainee opens, none can be made yet
         pairing.copies_stale = True
         return 0
+    db.execute(delete(SharedNoteRow).where(SharedNoteRow.pairing_id == pairing.id))
+    pairing.copies_stale = False
     hidden = select(UnsharedSessionRow.session_id).where(
         UnsharedSessionRow.person_id == pairing.trainee_id
     )

@@ -207,7 +207,7 @@ def accept_summary(
                 AuditKind.SUMMARY_ACCEPTED,
                 {"sharing": after.sharing.value},
             )
-            if person_id == after.trainee_id and data_key is not None:
+            if person_id == after.trainee_id:
                 sealed_notes.reshare(db, found.row, data_key)
             if after.status is PairingStatus.ACTIVE:
                 audit(
@@ -315,7 +315,7 @@ def set_session_shared(
             if not shared:
                 sealed_notes.forget_session(db, session_id)
             for pairing_row in pairings:
-                if shared and data_key is not None:
+                if shared:
                     sealed_notes.reshare(db, pairing_row, data_key)
                 pairing = pairing_from_row(pairing_row, app)
                 audit(
