@@ -35,7 +35,8 @@ TRAINEE = "JOIN pairings p ON p.id = t.pairing_id"
 
 # Binary columns that are not the codec's payloads: key material, already wrapped or
 # public by design (services.account_keys), and what is sealed under keys the people
-# hold (format 3: services.shared_notes), never under the installation key.
+# hold (format 3: services.sealed_notes, services.pairing_keys), never under the
+# installation key.
 KEY_COLUMNS = (
     ("account_keys", "salt"),
     ("account_keys", "by_password"),
@@ -59,6 +60,8 @@ PAYLOADS = (
     Payload("training_states", key="person_id"),
     Payload("training_states", "summary", "training_states.summary", key="person_id"),
     Payload("check_ins"),
+    # These two are under the pairing key (format 3) when written by a sign-in that
+    # held its writer's data key (services.pairing_keys); the reseal leaves those alone.
     Payload("comments", owner="t.author_id"),
     Payload("conversation_answers", owner="t.author_id"),
     Payload("agreement_versions", owner="p.trainee_id", join=TRAINEE),
