@@ -130,6 +130,7 @@ def check_in_json(c: CheckIn) -> dict[str, Any]:
         "at": c.at,
         "session_id": c.session_id,
         "note": c.note,
+        "note_locked": c.note_locked,
     }
 
 

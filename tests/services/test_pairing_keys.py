@@ -11,15 +11,22 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from easein.domain.compliance import CheckInResult
 from easein.domain.errors import Conflict
 from easein.services import pairing_keys
-from easein.services.together import comments, conversation, pairing
+from easein.services.together import checkins, comments, conversation, directives, pairing
 from easein.services.together.comments import Target
 from easein.settings import Settings
 from easein.store.codec import HELD, SEALED, Context, PayloadError
-from easein.store.together_models import CommentRow, ConversationAnswersRow, PairingRow
+from easein.store.together_models import (
+    CheckInRow,
+    CommentRow,
+    ConversationAnswersRow,
+    PairingRow,
+)
 from tests.conftest import fast_hashing
 from tests.services.held_helpers import couple, keyed, log, plug, sign_up
+from tests.services.together_helpers import nightly
 
 ANSWERS = {"wants_more": "slower evenings", "goal_words": "feel at ease"}
 
@@ -54,8 +61,12 @@ def read(app, who, pid, session_id, *, key=True):
 
 
 def stored(app, model):
+    """Each row's id, context owner (its author; a check-in's trainee) and payload."""
     with app.db.reading() as db:
-        return [(r.id, r.author_id, bytes(r.payload)) for r in db.scalars(select(model))]
+        return [
+            (r.id, getattr(r, "author_id", None) or r.person_id, bytes(r.payload))
+            for r in db.scalars(select(model))
+        ]
 
 
 def test_a_comment_is_sealed_under_the_pairing_key_and_both_members_read_it(app):
@@ -126,7 +137,7 @@ def test_ending_rotates_the_key_to_the_trainee_who_keeps_the_history(app):
     assert read(app, tia, pid, session.id) == [("before the end", False)]
     mine = conversation.my_answers(app, tia.profile.person_id, pid, data_key=tia.data_key)
     assert mine.answers["goal_words"] == "feel at ease"
-    for model, table in pairing_keys.WORDS:
+    for model, table, _ in pairing_keys.WORDS:
         for row_id, author, payload in stored(app, model):
             with pytest.raises(PayloadError):
                 pairing_keys.codec(old).decode(payload, Context(table, author, row_id))
@@ -159,3 +170,36 @@ def test_a_pairing_key_is_made_at_acceptance_and_opens_for_members_only(app):
             pairing_keys.open_for(db, row, mallory.profile.person_id, mallory.data_key)[0] is None
         )
         assert pairing_keys.open_for(db, row, tia.profile.person_id, pat.data_key)[0] is None
+
+
+def test_a_check_in_note_is_sealed_under_the_pairing_key_and_rotated_at_the_end(app, clock):
+    tia, pat, pid = couple(app)
+    made = directives.create_directive(app, pat.profile.person_id, pid, nightly())
+    directives.acknowledge_directive(app, tia.profile.person_id, pid, made.directive.id)
+    checkins.check_in(
+        app,
+        tia.profile.person_id,
+        pid,
+        made.directive.id,
+        day=clock.now.date(),
+        result=CheckInResult.DONE,
+        note="check-in words",
+        data_key=tia.data_key,
+    )
+    [(row_id, person, payload)] = stored(app, CheckInRow)
+    assert payload[:1] == HELD and b"check-in words" not in payload
+    with pytest.raises(PayloadError):
+        app.codec.decode(payload, Context("check_ins", person, row_id))
+
+    def notes(who, key):
+        found = checkins.list_check_ins(
+            app, who.profile.person_id, pid, made.directive.id, data_key=key
+        )
+        return [(c.note, c.note_locked) for c in found]
+
+    assert notes(pat, pat.data_key) == [("check-in words", False)]
+    assert notes(tia, None) == [("", True)]
+    # Compliance needs no note, and no key.
+    assert checkins.compliance(app, pat.profile.person_id, pid).totals.done == 1
+    pairing.end_pairing(app, tia.profile.person_id, pid, data_key=tia.data_key)
+    assert notes(tia, tia.data_key) == [("check-in words", False)]

@@ -258,6 +258,10 @@ class CheckInOut(BaseModel):
     at: datetime
     session_id: int | None
     note: str
+    note_locked: bool = Field(
+        description="The note is sealed under the pairing key and this sign-in does not hold "
+        "your data key (made before data keys): `note` is empty. Sign in again to read it."
+    )
 
 
 class SlotOut(BaseModel):

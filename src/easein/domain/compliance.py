@@ -45,6 +45,8 @@ class CheckIn:
     at: datetime
     session_id: int | None = None
     note: str = ""
+    # The note is sealed under the pairing key, which whoever read this cannot open.
+    note_locked: bool = False
 
 
 def _plan(directive: Directive) -> Plan:

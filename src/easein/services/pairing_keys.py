@@ -7,9 +7,10 @@ data key unwraps, so only a sign-in that holds a member's data key opens it: not
 operator with the database and the installation key.
 
 Under it (format 3, `store.codec.HeldKeyCodec`, purpose "pairing-key"): the partner's
-copies of the session notes (`services.sealed_notes`), the comments, and the guided
-conversation's answers. What was written before a pairing key existed, or by a sign-in
-that does not hold its writer's data key, stays under the installation key.
+copies of the session notes (`services.sealed_notes`), the comments, the guided
+conversation's answers and the notes of check-ins on directives. What was written
+before a pairing key existed, or by a sign-in that does not hold its writer's data
+key, stays under the installation key.
 
 - **Made** by the first write that needs it, once both members have a key pair.
 - **Repaired**: a member whose key pair was replaced (a password set behind EaseIn's
@@ -35,15 +36,22 @@ from easein.store.account_models import AccountKeyRow, AccountRow
 from easein.store.codec import HELD, Context, HeldKeyCodec, PayloadError
 from easein.store.crypto import DecryptionFailed, new_key
 from easein.store.custody import open_sealed, seal_to
-from easein.store.together_models import CommentRow, ConversationAnswersRow, PairingRow
+from easein.store.together_models import (
+    CheckInRow,
+    CommentRow,
+    ConversationAnswersRow,
+    DirectiveRow,
+    PairingRow,
+)
 
 PAIRING_KEY = "pairing-key"
 
-# The payloads sealed under the pairing key (when one was at hand), with their context
-# table, the column of their author (the context's owner) and their pairing.
-WORDS = (
-    (CommentRow, "comments"),
-    (ConversationAnswersRow, "conversation_answers"),
+# The payloads sealed under the pairing key (when one was at hand): their table (the
+# context's), the column of their context's owner, and how to find a pairing's rows.
+WORDS: tuple[tuple[Any, str, str], ...] = (
+    (CommentRow, "comments", "author_id"),
+    (ConversationAnswersRow, "conversation_answers", "author_id"),
+    (CheckInRow, "check_ins", "person_id"),
 )
 
 
@@ -121,15 +129,23 @@ def end(db: DbSession, pairing: PairingRow, person_id: int, data_key: bytes | No
         trainee.public_key, new, label=_label(pairing, pairing.trainee_id)
     )
     before, after = codec(old), codec(new)
-    for model, table in WORDS:
-        for row in db.scalars(select(model).where(model.pairing_id == pairing.id)):
+    for model, table, owner in WORDS:
+        for row in db.scalars(_of_pairing(model, pairing.id)):
             if row.payload[:1] != HELD:
                 continue
-            context = Context(table, row.author_id, row.id)
+            context = Context(table, getattr(row, owner), row.id)
             try:
                 row.payload = after.encode(before.decode(row.payload, context), context)
             except PayloadError:  # altered in the database: unreadable either way
                 continue
+
+
+def _of_pairing(model: Any, pairing_id: int) -> Any:
+    """The rows of `model` that belong to the pairing (a check-in through its directive)."""
+    if model is CheckInRow:
+        directives = select(DirectiveRow.id).where(DirectiveRow.pairing_id == pairing_id)
+        return select(CheckInRow).where(CheckInRow.directive_id.in_(directives))
+    return select(model).where(model.pairing_id == pairing_id)
 
 
 def forget_member(db: DbSession, person_id: int) -> None:

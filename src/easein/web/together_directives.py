@@ -253,7 +253,9 @@ def directive_context(
         "is_trainee": view.role is Role.TRAINEE,
         "d": current,
         "revisions": directives.directive_revisions(app, me(who), pairing_id, directive_id),
-        "check_ins": checkins.list_check_ins(app, me(who), pairing_id, directive_id),
+        "check_ins": checkins.list_check_ins(
+            app, me(who), pairing_id, directive_id, data_key=who.data_key
+        ),
         "comments": comments.list_comments(
             app, me(who), pairing_id, Target.DIRECTIVE, directive_id, data_key=who.data_key
         ),
@@ -341,6 +343,7 @@ def check_in(
             result=result,
             session_id=forms.integer(form, "session", label="session"),
             note=forms.text(form, "note"),
+            data_key=who.data_key,
         )
 
     return _act(request, app, who, pairing_id, directive_id, form, run, "checked-in")

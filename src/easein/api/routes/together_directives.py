@@ -144,7 +144,9 @@ def list_check_ins(
     pairing_id: ResourceId, directive_id: ResourceId, who: Who, app: AppDep
 ) -> list[dict[str, Any]]:
     """The directive's check-ins, newest first (an attached session only if shared)."""
-    found = checkins.list_check_ins(app, who.profile.person_id, pairing_id, directive_id)
+    found = checkins.list_check_ins(
+        app, who.profile.person_id, pairing_id, directive_id, data_key=who.data_key
+    )
     return [check_in_json(c) for c in found]
 
 
@@ -164,6 +166,7 @@ def check_in(
             result=CheckInResult(body.result),
             session_id=body.session_id,
             note=body.note,
+            data_key=who.data_key,
         )
     return check_in_json(made)
 

@@ -1,8 +1,12 @@
-"""Check-ins on directives (the trainee) and compliance (both), missed and excused apart."""
+"""Check-ins on directives (the trainee) and compliance (both), missed and excused apart.
+
+A check-in's note is sealed under the pairing key when the trainee's sign-in holds their
+data key (services.pairing_keys); compliance never needs it.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
@@ -14,8 +18,8 @@ from easein.domain.errors import InvalidInput
 from easein.domain.excused import excused_intervals
 from easein.domain.pairing import Role
 from easein.domain.sharing import SharingLevel, visible_session_id
+from easein.services import pairing_keys, training
 from easein.services import state as training_state
-from easein.services import training
 from easein.services.app import App
 from easein.services.together.records import (
     directive_of,
@@ -26,22 +30,26 @@ from easein.services.together.records import (
     revisions_of,
     stops_of,
 )
-from easein.store.codec import Context, add_sealed
+from easein.store.codec import Context
 from easein.store.models import SessionRow
 from easein.store.together_models import CheckInRow, DirectiveRow
 
 MAX_DAYS = 366
 
 
-def _check_in_of(row: CheckInRow, app: App) -> CheckIn:
-    data = app.codec.decode(row.payload, Context("check_ins", row.person_id, row.id))
+def _check_in_of(row: CheckInRow, app: App, key: bytes | None) -> CheckIn:
+    """The check-in in `row`; its note opened with the pairing `key` if sealed under it."""
+    data = pairing_keys.open_words(
+        app, key, row.payload, Context("check_ins", row.person_id, row.id)
+    )
     return CheckIn(
         row.directive_id,
         date.fromisoformat(row.day),
         CheckInResult(row.result),
         row.at,
         row.session_id,
-        data.get("note", ""),
+        "" if data is None else str(data.get("note", "")),
+        note_locked=data is None,
     )
 
 
@@ -55,10 +63,12 @@ def check_in(
     result: CheckInResult,
     session_id: int | None = None,
     note: str = "",
+    data_key: bytes | None = None,
 ) -> CheckIn:
     """Check in on the directive's occurrence of local `day` (the trainee only): done, partly
     or skipped, with one of the trainee's own sessions attached if there is one. The latest
-    check-in for a day counts; earlier ones are kept."""
+    check-in for a day counts; earlier ones are kept. The note is sealed under the pairing
+    key with the trainee's `data_key` (services.pairing_keys)."""
     with app.db.writing() as db:
         found = member(db, app, pairing_id, person_id, for_update=True)
         row = directive_row(db, found.pairing, directive_id)
@@ -87,7 +97,12 @@ def check_in(
             at=made.at,
             session_id=session_id,
         )
-        add_sealed(db, check_in, app.codec, {"note": made.note}, "check_ins", trainee.person_id)
+        key, _ = pairing_keys.open_for(db, found.row, person_id, data_key, make=True)
+        check_in.payload = b""
+        db.add(check_in)
+        db.flush()  # the id, bound into the sealed payload
+        context = Context("check_ins", trainee.person_id, check_in.id)
+        check_in.payload = pairing_keys.seal_words(app, key, {"note": made.note}, context)
         return made
 
 
@@ -96,12 +111,14 @@ def _visible(role: Role, check: CheckIn, level: SharingLevel, hidden: frozenset[
     if role is Role.TRAINEE:
         return check
     shown = visible_session_id(check.session_id, level, hidden)
-    return CheckIn(check.directive_id, check.day, check.result, check.at, shown, check.note)
+    return replace(check, session_id=shown)
 
 
-def list_check_ins(app: App, person_id: int, pairing_id: int, directive_id: int) -> list[CheckIn]:
+def list_check_ins(
+    app: App, person_id: int, pairing_id: int, directive_id: int, *, data_key: bytes | None = None
+) -> list[CheckIn]:
     """Return the directive's check-ins, newest first; the partner sees an attached session
-    only if that session is shared."""
+    only if that session is shared. Notes open with the reader's `data_key`."""
     with app.db.reading() as db:
         found = member(db, app, pairing_id, person_id)
         row = directive_row(db, found.pairing, directive_id)
@@ -112,7 +129,8 @@ def list_check_ins(app: App, person_id: int, pairing_id: int, directive_id: int)
         )
         hidden = hidden_session_ids(db, found.pairing.trainee_id)
         level = found.pairing.sharing
-        return [_visible(found.role, _check_in_of(r, app), level, hidden) for r in rows]
+        key, _ = pairing_keys.open_for(db, found.row, person_id, data_key)
+        return [_visible(found.role, _check_in_of(r, app, key), level, hidden) for r in rows]
 
 
 @dataclass(frozen=True)
@@ -158,7 +176,7 @@ def compliance(app: App, person_id: int, pairing_id: int, *, days: int = 30) -> 
         checks = list(
             db.scalars(select(CheckInRow).where(CheckInRow.directive_id.in_([r.id for r in rows])))
         )
-        check_ins = [_check_in_of(r, app) for r in checks]
+        check_ins = [_check_in_of(r, app, None) for r in checks]  # the notes are not needed
         hidden = hidden_session_ids(db, trainee.person_id)
     found_slots: list[Slot] = []
     for row in rows:
