@@ -20,6 +20,11 @@ PostgreSQL with EASEIN_TEST_DATABASE_URL set), prints one line per operation wit
 number of examples it sent per phase and mode, then every failure, and exits 1 on any
 failure, on an operation with fewer examples than `--examples` in a fuzzing mode (unless
 the operation has no input to vary, see `FIXED_INPUT`), or on an engine error; 0 otherwise.
+An operation the whole run sent too few examples to runs again alone afterwards (same
+checks, seed, peers and modes) and its examples add up: with its create operation in
+the run, schemathesis fills a DELETE's one path parameter from the ids it saw created
+and stops when they run out (11 of 200 for `DELETE /tokens/{token_id}`), while alone
+it generates the ids itself. The run names the operations it topped up this way.
 
 Exemptions (false positives for this app) are in `EXEMPT` below, each with its reason;
 each narrows one check for named operations, statuses and error bodies (a `filter_failure`
@@ -38,6 +43,7 @@ import threading
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote_plus
@@ -475,35 +481,19 @@ def run(examples: int, seed: int, workers: int, only: str | None) -> int:
                 WATCH.b = b_auth
                 document = openapi_document()
                 setup = time.monotonic() - started
-                # One pass per mode, so that each mode gets `examples` (one pass with both
-                # modes draws either mode per example and splits the budget unevenly).
-                for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-                    WATCH.mode = mode.value
-                    config = _config(server.url, examples, seed, workers, mode)
-                    # a copy: schemathesis adds the links it infers to the document it is given
-                    schema = schemathesis.openapi.from_dict(copy.deepcopy(document), config=config)
-                    if only:
-                        schema = schema.include(path_regex=only)
-                    schema.hook("filter_failure")(_exempt)
-                    # B sends every request (pinned); A is loaded for the replays of
-                    # object_level_authorization only: the CLI's `[auth.wfc]` with
-                    # `user = "B"` and `peers = ["A", "B"]`.
-                    schema.auth.providers.append(
-                        EscalatingAuthProvider(
-                            [b_auth, a_auth], ["B", "A"], peers=("A", "B"), pinned="B"
-                        )
-                    )
-                    for event in from_schema(schema).execute():
-                        if isinstance(event, events.ScenarioFinished) and event.is_test_scenario:
-                            failures.extend(_failures(event))
-                            where = f"{mode.value} {event.phase.value} {event.label or '-'}"
-                            if event.status is Status.ERROR:
-                                errors.append(f"{where}: error")
-                            elif event.status is Status.SKIP:  # reported, never a pass
-                                SKIPPED[f"{mode.value} {event.phase.value}"] += 1
-                            TIMES[f"{mode.value}/{event.phase.value}"] += event.elapsed_time
-                        elif isinstance(event, (events.NonFatalError, events.FatalError)):
-                            errors.append(_error(event))
+                auth = (b_auth, a_auth)
+                run_pass = partial(_pass, server.url, document, examples, seed, workers, auth)
+                for event_failures, event_errors in run_pass({"path_regex": only} if only else {}):
+                    failures.extend(event_failures)
+                    errors.extend(event_errors)
+                # An operation that the whole run starved (schemathesis fills a DELETE's id
+                # from the ids it saw created, and stops when they run out) runs again
+                # alone, with the same checks, seed and modes; its examples add up.
+                topped_up = _short(examples)
+                for label in topped_up:
+                    for event_failures, event_errors in run_pass({"name": label}):
+                        failures.extend(event_failures)
+                        errors.extend(event_errors)
                 if a.export() != a_export:
                     failures.append("A's data changed during the run (B changed A's data)")
                 clients.close()
@@ -521,6 +511,8 @@ def run(examples: int, seed: int, workers: int, only: str | None) -> int:
     )
     for reason, hits in EXEMPTED.items():
         print(f"EXEMPT {sum(hits.values())} failure(s): {reason}: {dict(hits)}")
+    if topped_up:
+        print("run again alone, the whole run having sent too few: " + ", ".join(topped_up))
     for line in sorted(set(failures)):
         print(f"FAIL {line}")
     for line in errors:
@@ -530,6 +522,50 @@ def run(examples: int, seed: int, workers: int, only: str | None) -> int:
         f"{len(short)} operation(s) with fewer than {examples} examples in a fuzzing mode"
     )
     return 1 if failures or errors or short else 0
+
+
+def _pass(
+    url: str,
+    document: dict[str, Any],
+    examples: int,
+    seed: int,
+    workers: int,
+    auth: tuple[Any, Any],
+    include: dict[str, str],
+) -> Any:
+    """Run every phase over the operations `include` selects, once per generation mode;
+    yield each finished scenario's failures and errors."""
+    b_auth, a_auth = auth
+    # One pass per mode, so that each mode gets `examples` (one pass with both modes
+    # draws either mode per example and splits the budget unevenly).
+    for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+        WATCH.mode = mode.value
+        config = _config(url, examples, seed, workers, mode)
+        # a copy: schemathesis adds the links it infers to the document it is given
+        schema = schemathesis.openapi.from_dict(copy.deepcopy(document), config=config)
+        if include:
+            schema = schema.include(**include)
+        schema.hook("filter_failure")(_exempt)
+        # B sends every request (pinned); A is loaded for the replays of
+        # object_level_authorization only: the CLI's `[auth.wfc]` with `user = "B"` and
+        # `peers = ["A", "B"]`.
+        schema.auth.providers.append(
+            EscalatingAuthProvider([b_auth, a_auth], ["B", "A"], peers=("A", "B"), pinned="B")
+        )
+        for event in from_schema(schema).execute():
+            found: list[str] = []
+            broken: list[str] = []
+            if isinstance(event, events.ScenarioFinished) and event.is_test_scenario:
+                found = _failures(event)
+                where = f"{mode.value} {event.phase.value} {event.label or '-'}"
+                if event.status is Status.ERROR:
+                    broken.append(f"{where}: error")
+                elif event.status is Status.SKIP:  # reported, never a pass
+                    SKIPPED[f"{mode.value} {event.phase.value}"] += 1
+                TIMES[f"{mode.value}/{event.phase.value}"] += event.elapsed_time
+            elif isinstance(event, (events.NonFatalError, events.FatalError)):
+                broken.append(_error(event))
+            yield found, broken
 
 
 def _failures(event: Any) -> list[str]:
@@ -561,22 +597,34 @@ def _error(event: Any) -> str:
 FIXED_INPUT = {"GET /api/v1/health"}
 
 
-def _report(examples: int) -> list[str]:
-    """Print examples per operation, phase and mode; return operations short of `examples`."""
+def _table() -> dict[str, Counter[str]]:
+    """Examples sent, by operation, then by phase/mode."""
     table: dict[str, Counter[str]] = defaultdict(Counter)
     for key, ids in WATCH.seen.items():
         label, phase, mode = key.split("|")
         table[label][f"{phase}/{mode}"] += len(ids)
-    columns = sorted({c for row in table.values() for c in row})
-    print("examples sent per operation: " + ", ".join(columns))
+    return table
+
+
+def _short(examples: int) -> list[str]:
+    """The operations with fewer than `examples` in a fuzzing mode (and some input)."""
     short = []
-    for label in sorted(table):
-        row = table[label]
-        print(f"{label:70} " + " ".join(f"{row.get(c, 0):5}" for c in columns))
+    for label, row in sorted(_table().items()):
         fuzz = [row.get(f"fuzzing/{m.value}", 0) for m in GenerationMode]
         if min(fuzz) < examples and label not in FIXED_INPUT:
             short.append(label)
     return short
+
+
+def _report(examples: int) -> list[str]:
+    """Print examples per operation, phase and mode; return operations short of `examples`."""
+    table = _table()
+    columns = sorted({c for row in table.values() for c in row})
+    print("examples sent per operation: " + ", ".join(columns))
+    for label in sorted(table):
+        row = table[label]
+        print(f"{label:70} " + " ".join(f"{row.get(c, 0):5}" for c in columns))
+    return _short(examples)
 
 
 def main(argv: list[str] | None = None) -> int:
