@@ -21,10 +21,11 @@ number of examples it sent per phase and mode, then every failure, and exits 1 o
 failure, on an operation with fewer examples than `--examples` in a fuzzing mode (unless
 the operation has no input to vary, see `FIXED_INPUT`), or on an engine error; 0 otherwise.
 An operation the whole run sent too few examples to runs again alone afterwards (same
-checks, seed, peers and modes) and its examples add up: with its create operation in
-the run, schemathesis fills a DELETE's one path parameter from the ids it saw created
-and stops when they run out (11 of 200 for `DELETE /tokens/{token_id}`), while alone
-it generates the ids itself. The run names the operations it topped up this way.
+checks, seed, peers and modes, fuzzing without `extra-data-sources`) and its examples
+add up: with its create operation in the run, schemathesis fills a DELETE's one path
+parameter from the ids it saw created and stops when they run out (11 of 200 for
+`DELETE /tokens/{token_id}`), while this way it draws the ids from the schema. The run
+names the operations it topped up this way.
 
 Exemptions (false positives for this app) are in `EXEMPT` below, each with its reason;
 each narrows one check for named operations, statuses and error bodies (a `filter_failure`
@@ -423,9 +424,14 @@ def _database(directory: Path) -> Any:
     return url, drop
 
 
-def _config(url: str, examples: int, seed: int, workers: int, mode: GenerationMode) -> Any:
-    """`schemathesis run URL --checks all --seed SEED --max-examples N --mode MODE`."""
-    config = SchemathesisConfig.from_dict({})  # no schemathesis.toml: all of it is here
+def _config(
+    url: str, examples: int, seed: int, workers: int, mode: GenerationMode, *, learned: bool = True
+) -> Any:
+    """`schemathesis run URL --checks all --seed SEED --max-examples N --mode MODE`; without
+    `learned`, as with `[phases.fuzzing.extra-data-sources] responses = false`."""
+    config = SchemathesisConfig.from_dict(
+        {} if learned else {"phases": {"fuzzing": {"extra-data-sources": {"responses": False}}}}
+    )  # no schemathesis.toml: all of it is here
     config.update(seed=seed, max_failures=None)
     project = config.projects.override
     project.update(base_url=url, workers=workers)
@@ -488,10 +494,11 @@ def run(examples: int, seed: int, workers: int, only: str | None) -> int:
                     errors.extend(event_errors)
                 # An operation that the whole run starved (schemathesis fills a DELETE's id
                 # from the ids it saw created, and stops when they run out) runs again
-                # alone, with the same checks, seed and modes; its examples add up.
+                # alone, with the same checks, seed and modes, its ids drawn from the
+                # schema instead of from responses; its examples add up.
                 topped_up = _short(examples)
                 for label in topped_up:
-                    for event_failures, event_errors in run_pass({"name": label}):
+                    for event_failures, event_errors in run_pass({"name": label}, learned=False):
                         failures.extend(event_failures)
                         errors.extend(event_errors)
                 if a.export() != a_export:
@@ -532,15 +539,18 @@ def _pass(
     workers: int,
     auth: tuple[Any, Any],
     include: dict[str, str],
+    *,
+    learned: bool = True,
 ) -> Any:
     """Run every phase over the operations `include` selects, once per generation mode;
-    yield each finished scenario's failures and errors."""
+    yield each finished scenario's failures and errors. Without `learned`, fuzzing draws
+    path parameters from the schema only, not from values seen in responses."""
     b_auth, a_auth = auth
     # One pass per mode, so that each mode gets `examples` (one pass with both modes
     # draws either mode per example and splits the budget unevenly).
     for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
         WATCH.mode = mode.value
-        config = _config(url, examples, seed, workers, mode)
+        config = _config(url, examples, seed, workers, mode, learned=learned)
         # a copy: schemathesis adds the links it infers to the document it is given
         schema = schemathesis.openapi.from_dict(copy.deepcopy(document), config=config)
         if include:
