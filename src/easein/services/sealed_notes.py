@@ -177,12 +177,14 @@ def partner_notes(
 
 
 def _sharing_pairings(db: DbSession, person_id: int) -> list[PairingRow]:
-    """The pairings, not ended, in which the person is the trainee."""
+    """The pairings, not ended, in which the person is the trainee, locked for the write:
+    two writers making a first pairing key at once would each seal their own."""
     return list(
         db.scalars(
-            select(PairingRow).where(
-                PairingRow.trainee_id == person_id, PairingRow.ended_at.is_(None)
-            )
+            select(PairingRow)
+            .where(PairingRow.trainee_id == person_id, PairingRow.ended_at.is_(None))
+            .order_by(PairingRow.id)
+            .with_for_update()
         )
     )
 

@@ -308,9 +308,10 @@ def set_session_shared(
             db.add(UnsharedSessionRow(session_id=session_id, person_id=person_id, at=app.now()))
         if changed:
             pairings = db.scalars(
-                select(PairingRow).where(
-                    PairingRow.trainee_id == person_id, PairingRow.ended_at.is_(None)
-                )
+                select(PairingRow)
+                .where(PairingRow.trainee_id == person_id, PairingRow.ended_at.is_(None))
+                .order_by(PairingRow.id)
+                .with_for_update()  # a pairing key may be made: see sealed_notes
             ).all()
             if not shared:
                 sealed_notes.forget_session(db, session_id)
