@@ -145,8 +145,8 @@ def test_with_the_key_file_too_the_notes_comments_and_answers_stay_sealed(
     live_server, clients: Clients
 ):
     """The server's own view (database and installation key): every payload the key opens
-    is opened, and the session notes, the comments, the conversation's answers and the
-    check-in notes, sealed under keys the people hold, are in none.
+    is opened, and the session and goal notes, the comments, the conversation's answers
+    and the check-in notes, sealed under keys the people hold, are in none.
 
     The other words are still under the installation key (docs/security.md says which);
     the test shows that too, so that this stays an honest account of what is protected.
@@ -174,10 +174,11 @@ def test_with_the_key_file_too_the_notes_comments_and_answers_stay_sealed(
         app.close()
     everything = b"\n".join(opened)
     # What the key file does open still (docs/security.md, "Not protected yet").
-    for words in ("plug", "silicone", "plan", "goal", "phone", "terms", "mess", "directive"):
+    for words in ("plug", "silicone", "plan", "phone", "terms", "mess", "directive"):
         assert f"{marker} {words}".encode() in everything, words
-    # The session notes (the trainee's own column, not listed here), the comments, the
+    # The session and goal notes (their own columns, not listed here), the comments, the
     # conversation's answers and the check-in notes (under the pairing key) are in none.
-    for words in ("notes", "on the directive", "on the session", "wants", "words", "check"):
+    sealed = ("notes", "goal", "on the directive", "on the session", "wants", "words", "check")
+    for words in sealed:
         assert f"{marker} {words}".encode() not in everything, words
     assert sorted(set(held)) == ["check_ins", "comments", "conversation_answers"]

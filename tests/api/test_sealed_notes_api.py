@@ -61,7 +61,7 @@ def test_a_sign_in_older_than_the_data_key_sees_notes_locked_and_cannot_export(
     refused = tia.get("export")
     assert refused.status_code == 409
     assert refused.json() == {
-        "detail": "your session notes open only with your password: sign in again, then export"
+        "detail": "your notes open only with your password: sign in again, then export"
     }
     again = clients.sign_in(tia)
     assert again.ok("GET", f"sessions/{session['id']}")["notes"] == "locked notes"

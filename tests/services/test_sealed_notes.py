@@ -16,6 +16,7 @@ from easein.domain.sharing import SharingLevel
 from easein.services import (
     accounts,
     exchange,
+    goals,
     pairing_keys,
     report,
     sealed_notes,
@@ -26,8 +27,8 @@ from easein.settings import Settings
 from easein.store.account_models import AccountRow
 from easein.store.codec import Context, HeldKeyCodec, PayloadError
 from easein.store.crypto import new_key
-from easein.store.models import SessionRow
-from easein.store.records import NOTES_CONTEXT
+from easein.store.models import GoalRow, SessionRow
+from easein.store.records import GOAL_NOTE_CONTEXT, NOTES_CONTEXT
 from easein.store.together_models import PairingRow, SharedNoteRow
 from tests.conftest import fast_hashing
 from tests.services.held_helpers import couple, keyed, log, plug, sign_in, sign_up, unkeyed
@@ -280,3 +281,39 @@ def test_sharing_a_session_again_without_the_key_keeps_the_rest_and_catches_up(a
     assert partner_sees(app, pat, pid, key=pat.data_key) == ["second", ""]
     sign_in(app, "tia")
     assert partner_sees(app, pat, pid, key=pat.data_key) == ["second", "first"]
+
+
+def goal_row(app, who):
+    with app.db.reading() as db:
+        row = db.scalars(select(GoalRow).where(GoalRow.person_id == who.profile.person_id)).one()
+        db.expunge(row)
+        return row
+
+
+def test_a_goals_note_is_sealed_under_the_data_key_like_the_session_notes(app):
+    alice = sign_up(app, "alice")
+    goals.set_goal(app, keyed(app, alice), target_mm=38.0, note="why-7f3a")
+    row = goal_row(app, alice)
+    payload = app.codec.decode(row.payload, Context("goals", row.person_id, row.id))
+    assert "note" not in payload and payload["target_mm"] == 38.0
+    assert row.private is not None and b"why-7f3a" not in row.private
+    with pytest.raises(PayloadError):
+        app.codec.decode(row.private, Context(GOAL_NOTE_CONTEXT, row.person_id, row.id))
+    mine = goals.get_goal(app, keyed(app, alice))
+    assert mine is not None and (mine.note, mine.note_locked) == ("why-7f3a", False)
+    locked = goals.get_goal(app, unkeyed(app, alice))
+    assert locked is not None and (locked.note, locked.note_locked) == ("", True)
+    assert exchange.export_document(app, keyed(app, alice))["goal"]["note"] == "why-7f3a"
+    with pytest.raises(Conflict):
+        exchange.export_document(app, unkeyed(app, alice))
+    # Set again without the key and without a note: the sealed note is kept, not wiped.
+    goals.set_goal(app, unkeyed(app, alice), target_mm=40.0)
+    kept = goals.get_goal(app, keyed(app, alice))
+    assert kept is not None and (kept.target_mm, kept.note) == (40.0, "why-7f3a")
+    # A new note without the key replaces it, under the installation key until sign-in.
+    goals.set_goal(app, unkeyed(app, alice), target_mm=40.0, note="newer")
+    assert goal_row(app, alice).private is None
+    sign_in(app, "alice")
+    assert goal_row(app, alice).private is not None
+    again = goals.get_goal(app, keyed(app, alice))
+    assert again is not None and again.note == "newer"

@@ -33,6 +33,8 @@ def _show(view: "GoalView | None", units: "Units", json: bool) -> None:
     typer.echo(f"Goal: {format_size(goal.target_mm, units)}{wear}.")
     if goal.note:
         typer.echo(f"Why: {goal.note}")
+    elif goal.note_locked:
+        typer.echo("Why: sealed with your password; read it in the app, signed in.")
     typer.echo(f"{distance.headline}. {distance.detail}")
 
 

@@ -32,6 +32,9 @@ class Goal:
     wear_hours: float | None = None  # hours of long wear per session, e.g. per night
     note: str = ""
     set_at: datetime | None = None
+    # The note is sealed under the person's data key and whoever read it does not hold
+    # it: `note` is then empty, not the note.
+    note_locked: bool = False
 
 
 def check_wear_hours(hours: float, *, field: str = "wear_hours") -> float:

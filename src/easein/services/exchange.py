@@ -21,7 +21,7 @@ from easein.services import sealed_notes
 from easein.services.app import App
 from easein.services.profile import Profile, create_person
 from easein.services.state import rebuild_state
-from easein.store.codec import Context, HeldKeyCodec, add_all_sealed, add_sealed
+from easein.store.codec import Context, HeldKeyCodec, PayloadCodec, add_all_sealed, add_sealed
 from easein.store.models import (
     AcknowledgementRow,
     ConditionRow,
@@ -32,6 +32,7 @@ from easein.store.models import (
     ToyRow,
 )
 from easein.store.records import (
+    GOAL_NOTE_CONTEXT,
     NOTES_CONTEXT,
     session_from_parts,
     session_from_row,
@@ -50,17 +51,25 @@ def _rows(db: DbSession, model: Any, person_id: int) -> list[Any]:
     return list(db.scalars(select(model).where(model.person_id == person_id).order_by(model.id)))
 
 
-def _held(profile: Profile, rows: list[SessionRow]) -> HeldKeyCodec | None:
+def _held(profile: Profile, rows: list[Any]) -> HeldKeyCodec | None:
     """The codec of the person's notes; refused if some are sealed and it is not at hand:
     an export without them would look complete and lose them on the way back."""
     held = sealed_notes.notes_codec(profile.data_key)
     if held is None and any(row.private is not None for row in rows):
         raise Conflict(
-            "your session notes open only with your password: sign in again, then export",
+            "your notes open only with your password: sign in again, then export",
             field="notes",
             code="notes_locked",
         )
     return held
+
+
+def _goal_data(codec: PayloadCodec, held: HeldKeyCodec | None, row: GoalRow) -> dict[str, Any]:
+    """The goal's payload, with its note from `private` where it is sealed there."""
+    data = codec.decode(row.payload, Context("goals", row.person_id, row.id))
+    if row.private is not None and held is not None:
+        data.update(held.decode(row.private, Context(GOAL_NOTE_CONTEXT, row.person_id, row.id)))
+    return data
 
 
 def export_document(app: App, profile: Profile) -> dict[str, Any]:
@@ -69,6 +78,9 @@ def export_document(app: App, profile: Profile) -> dict[str, Any]:
         person = db.get(Person, profile.person_id)
         assert person is not None
         ctx = app.codec
+        session_rows = _rows(db, SessionRow, person.id)
+        goal_rows = _rows(db, GoalRow, person.id)
+        held = _held(profile, [*session_rows, *goal_rows])
         toys = _rows(db, ToyRow, person.id)
         refs = {row.id: f"toy-{n}" for n, row in enumerate(toys, start=1)}
         doc: dict[str, Any] = {
@@ -114,18 +126,10 @@ def export_document(app: App, profile: Profile) -> dict[str, Any]:
                 for row in _rows(db, PlanRow, person.id)
             ],
             "goal": next(
-                (
-                    {
-                        "set_at": _iso(row.set_at),
-                        **ctx.decode(row.payload, Context("goals", person.id, row.id)),
-                    }
-                    for row in _rows(db, GoalRow, person.id)
-                ),
+                ({"set_at": _iso(row.set_at), **_goal_data(ctx, held, row)} for row in goal_rows),
                 None,
             ),
         }
-        session_rows = _rows(db, SessionRow, person.id)
-        held = _held(profile, session_rows)
         for row in session_rows:
             data = ctx.decode(row.payload, Context("sessions", person.id, row.id))
             if row.private is not None and held is not None:

@@ -33,8 +33,8 @@ from easein.services import pairing_keys
 from easein.services.app import App
 from easein.store.account_models import AccountRow
 from easein.store.codec import Context, HeldKeyCodec, PayloadError
-from easein.store.models import SessionRow
-from easein.store.records import NOTES_CONTEXT
+from easein.store.models import GoalRow, SessionRow
+from easein.store.records import GOAL_NOTE_CONTEXT, NOTES_CONTEXT
 from easein.store.together_models import PairingRow, SharedNoteRow, UnsharedSessionRow
 
 DATA_KEY = "data-key"
@@ -53,7 +53,8 @@ def seal_notes(row: SessionRow, notes: str, held: HeldKeyCodec) -> None:
 
 def seal_pending(db: DbSession, app: App, account_id: int, data_key: bytes) -> int:
     """Move the notes still under the installation key under the data key (in the
-    caller's write, at a sign-in with the password); catch up the partners' copies.
+    caller's write, at a sign-in with the password): the sessions', and the goal's;
+    catch up the partners' copies.
 
     Returns how many sessions were moved.
     """
@@ -70,6 +71,15 @@ def seal_pending(db: DbSession, app: App, account_id: int, data_key: bytes) -> i
         notes = data.pop("notes", "")
         row.payload = app.codec.encode(data, context)
         seal_notes(row, notes, held)
+    goal = db.scalars(
+        select(GoalRow).where(GoalRow.person_id == person_id, GoalRow.private.is_(None))
+    ).first()
+    if goal is not None:  # the goal's note too ("why this matters to you")
+        context = Context("goals", person_id, goal.id)
+        data = app.codec.decode(goal.payload, context)
+        note = data.pop("note", "")
+        goal.payload = app.codec.encode(data, context)
+        goal.private = held.encode({"note": note}, Context(GOAL_NOTE_CONTEXT, person_id, goal.id))
     db.flush()
     for pairing in _sharing_pairings(db, person_id):
         # Notes just moved had been read from the payload; stale copies missed a change.

@@ -135,6 +135,9 @@ class GoalRow(Base):
     )
     set_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     payload: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
+    # The note, sealed under the person's data key (services.sealed_notes); None while it
+    # is still in the payload (set with nobody signed in, or before).
+    private: Mapped[bytes | None] = mapped_column(LargeBinary)
 
 
 def every_table() -> MetaData:

@@ -48,8 +48,10 @@ def toy_from_row(row: ToyRow, codec: PayloadCodec) -> Toy:
     )
 
 
-# Where a session's notes are sealed under the person's data key (`SessionRow.private`).
+# Where a session's notes, and a goal's, are sealed under the person's data key
+# (`SessionRow.private`, `GoalRow.private`).
 NOTES_CONTEXT = "sessions.private"
+GOAL_NOTE_CONTEXT = "goals.private"
 
 
 def session_payload(s: Session, *, with_notes: bool = True) -> dict[str, Any]:

@@ -45,6 +45,7 @@ KEY_COLUMNS = (
     ("account_keys", "private_key"),
     ("auth_sessions", "wrapped_key"),
     ("sessions", "private"),
+    ("goals", "private"),
     ("pairings", "trainee_key"),
     ("pairings", "partner_key"),
     ("shared_notes", "payload"),

@@ -43,6 +43,10 @@ class GoalOut(BaseModel):
     target_mm: float
     wear_hours: float | None
     note: str
+    note_locked: bool = Field(
+        description="The note is sealed under your password's key and this sign-in does not "
+        "hold it (made before data keys): `note` is empty. Sign in again to read it."
+    )
     set_at: datetime
     distance: GoalDistanceOut
 

@@ -1,4 +1,4 @@
-"""session notes under the person's data key; pairing keys and the partner's copies
+"""session and goal notes under the person's data key; pairing keys and the partner's copies
 (the comments and the conversation's answers under the pairing key need no column)
 
 Revision ID: 0014
@@ -16,6 +16,8 @@ depends_on = None
 
 def upgrade() -> None:
     with op.batch_alter_table("sessions") as batch:
+        batch.add_column(sa.Column("private", sa.LargeBinary(), nullable=True))
+    with op.batch_alter_table("goals") as batch:
         batch.add_column(sa.Column("private", sa.LargeBinary(), nullable=True))
     with op.batch_alter_table("pairings") as batch:
         batch.add_column(sa.Column("trainee_key", sa.LargeBinary(), nullable=True))
@@ -52,5 +54,7 @@ def downgrade() -> None:
         batch.drop_column("copies_stale")
         batch.drop_column("partner_key")
         batch.drop_column("trainee_key")
+    with op.batch_alter_table("goals") as batch:
+        batch.drop_column("private")
     with op.batch_alter_table("sessions") as batch:
         batch.drop_column("private")
