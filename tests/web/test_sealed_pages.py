@@ -1,6 +1,7 @@
-"""The pages with a sign-in older than data keys, over real HTTP: session notes, comments
-and the conversation's answers sealed under keys the people hold show as sealed, with
-what to do, instead of as empty or as an error; a new sign-in shows them again."""
+"""The pages with a sign-in older than data keys, over real HTTP: session and goal notes,
+comments and the conversation's answers sealed under keys the people hold show as
+sealed, with what to do, instead of as empty or as an error; a new sign-in shows them
+again."""
 
 from __future__ import annotations
 
@@ -43,6 +44,7 @@ def test_sealed_words_show_as_sealed_to_an_old_sign_in_and_again_after_signing_i
             json={"text": "comment-words"},
         )
         tia.ok("PUT", f"pairings/{pid}/answers", json=ANSWERS)
+        tia.ok("PUT", "goal", json={"target_mm": 30.0, "note": "goal-words"})
         forget_sign_in_keys(live_server)
 
         own = page(tia, f"/sessions/{session['id']}")
@@ -53,10 +55,14 @@ def test_sealed_words_show_as_sealed_to_an_old_sign_in_and_again_after_signing_i
         talk = page(tia, f"/together/{pid}/conversation")
         assert "slower evenings" not in talk
         assert "Your answers are sealed" in talk
+        progress = page(tia, "/progress")
+        assert "goal-words" not in progress and "sealed, sign out and in again" in progress
+        assert "it stays as it is unless you write a new one" in page(tia, "/progress/goal")
 
         again = clients.sign_in(tia)
         own = page(again, f"/sessions/{session['id']}")
         assert "sealed-words notes" in own and "comment-words" in own
         assert "slower evenings" in page(again, f"/together/{pid}/conversation")
+        assert "goal-words" in page(again, "/progress")
     finally:
         clients.close()
