@@ -17,11 +17,11 @@ from sqlalchemy.orm import Session as DbSession
 
 from easein.domain.errors import Conflict, InvalidInput
 from easein.domain.sessions import check_session
-from easein.services import sealed_notes
+from easein.services import goals, sealed_notes
 from easein.services.app import App
 from easein.services.profile import Profile, create_person
 from easein.services.state import rebuild_state
-from easein.store.codec import Context, HeldKeyCodec, PayloadCodec, add_all_sealed, add_sealed
+from easein.store.codec import Context, HeldKeyCodec, add_all_sealed, add_sealed
 from easein.store.models import (
     AcknowledgementRow,
     ConditionRow,
@@ -32,7 +32,6 @@ from easein.store.models import (
     ToyRow,
 )
 from easein.store.records import (
-    GOAL_NOTE_CONTEXT,
     NOTES_CONTEXT,
     session_from_parts,
     session_from_row,
@@ -62,14 +61,6 @@ def _held(profile: Profile, rows: list[Any]) -> HeldKeyCodec | None:
             code="notes_locked",
         )
     return held
-
-
-def _goal_data(codec: PayloadCodec, held: HeldKeyCodec | None, row: GoalRow) -> dict[str, Any]:
-    """The goal's payload, with its note from `private` where it is sealed there."""
-    data = codec.decode(row.payload, Context("goals", row.person_id, row.id))
-    if row.private is not None and held is not None:
-        data.update(held.decode(row.private, Context(GOAL_NOTE_CONTEXT, row.person_id, row.id)))
-    return data
 
 
 def export_document(app: App, profile: Profile) -> dict[str, Any]:
@@ -126,7 +117,13 @@ def export_document(app: App, profile: Profile) -> dict[str, Any]:
                 for row in _rows(db, PlanRow, person.id)
             ],
             "goal": next(
-                ({"set_at": _iso(row.set_at), **_goal_data(ctx, held, row)} for row in goal_rows),
+                (
+                    {
+                        "set_at": _iso(row.set_at),
+                        **goals.goal_payload(goals.goal_from_row(row, app, profile.data_key)),
+                    }
+                    for row in goal_rows
+                ),
                 None,
             ),
         }

@@ -66,26 +66,30 @@ def seal_pending(db: DbSession, app: App, account_id: int, data_key: bytes) -> i
         select(SessionRow).where(SessionRow.person_id == person_id, SessionRow.private.is_(None))
     ).all()
     for row in rows:
-        context = Context("sessions", person_id, row.id)
-        data = app.codec.decode(row.payload, context)
-        notes = data.pop("notes", "")
-        row.payload = app.codec.encode(data, context)
-        seal_notes(row, notes, held)
+        _move_under_key(app, held, row, "sessions", "notes", NOTES_CONTEXT)
     goal = db.scalars(
         select(GoalRow).where(GoalRow.person_id == person_id, GoalRow.private.is_(None))
     ).first()
     if goal is not None:  # the goal's note too ("why this matters to you")
-        context = Context("goals", person_id, goal.id)
-        data = app.codec.decode(goal.payload, context)
-        note = data.pop("note", "")
-        goal.payload = app.codec.encode(data, context)
-        goal.private = held.encode({"note": note}, Context(GOAL_NOTE_CONTEXT, person_id, goal.id))
+        _move_under_key(app, held, goal, "goals", "note", GOAL_NOTE_CONTEXT)
     db.flush()
     for pairing in _sharing_pairings(db, person_id):
         # Notes just moved had been read from the payload; stale copies missed a change.
         if rows or pairing.copies_stale:
             reshare(db, pairing, data_key)
     return len(rows)
+
+
+def _move_under_key(
+    app: App, held: HeldKeyCodec, row: SessionRow | GoalRow, table: str, field: str, place: str
+) -> None:
+    """Take `field` out of the row's payload (installation key) and seal it into
+    `row.private` under the data key, at `place`."""
+    context = Context(table, row.person_id, row.id)
+    data = app.codec.decode(row.payload, context)
+    text = data.pop(field, "")
+    row.payload = app.codec.encode(data, context)
+    row.private = held.encode({field: text}, Context(place, row.person_id, row.id))
 
 
 def reshare(db: DbSession, pairing: PairingRow, data_key: bytes | None) -> int:
@@ -200,13 +204,11 @@ def _sharing_pairings(db: DbSession, person_id: int) -> list[PairingRow]:
 
 
 def _write(db: DbSession, pairing: PairingRow, key: bytes, notes: list[tuple[int, str]]) -> None:
+    """Add the copies of new notes: every caller has just deleted the pairing's copies
+    (`reshare`) or logged the session (`share_new`), so none exists yet."""
     held = pairing_keys.codec(key)
     for session_id, text in notes:
         context = Context(SHARED_CONTEXT, pairing.trainee_id, session_id)
         payload = held.encode({"notes": text}, context)
-        copy = db.get(SharedNoteRow, (pairing.id, session_id))
-        if copy is None:
-            db.add(SharedNoteRow(pairing_id=pairing.id, session_id=session_id, payload=payload))
-        else:
-            copy.payload = payload
+        db.add(SharedNoteRow(pairing_id=pairing.id, session_id=session_id, payload=payload))
     db.flush()
